@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+import organisation.demo
+import plans.demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (the bureau's 2020 work plan with demo units and users). Safe to run again."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            logins = organisation.demo.load()
+            plans.demo.load()
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        self.stdout.write(f"Demo users (password for all: {organisation.demo.DEMO_PASSWORD}):")
+        for username, description in logins:
+            self.stdout.write(f"  {username:<18} {description}")

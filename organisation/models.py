@@ -1,0 +1,112 @@
+from auditlog.registry import auditlog
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.Model):
+    """A section of the bureau (科室) or a subordinate unit (二级单位)."""
+
+    class Kind(models.TextChoices):
+        SECTION = "section", _("Internal section")
+        SUBORDINATE = "subordinate", _("Subordinate unit")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SECTION)
+    overseeing_leader = models.ForeignKey(
+        "organisation.User",
+        verbose_name=_("overseeing leader"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="overseen_units",
+        limit_choices_to={"role": "leader"},
+        help_text=_("The bureau leader in charge of this unit (分管领导)."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("plans:measure_list") + f"?unit={self.pk}"
+
+
+class User(AbstractUser):
+    """A bureau user. What they may do follows from their role and their unit."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        UNIT_HEAD = "unit_head", _("Unit head")
+        LEADER = "leader", _("Bureau leader")
+        ADMIN = "admin", _("Administrator")
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["unit__sort_order", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["leader", "admin"]) | Q(unit__isnull=False),
+                name="%(app_label)s_%(class)s_unit_member_has_unit",
+                violation_error_message=_("Staff and unit heads must belong to a unit."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_staff=False) | Q(role="admin"),
+                name="%(app_label)s_%(class)s_only_admins_use_admin_site",
+                violation_error_message=_("Only administrators may use the admin site."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name or self.username
+
+    def get_absolute_url(self):
+        return reverse("admin:organisation_user_change", args=[self.pk])
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or self.role == self.Role.ADMIN
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == self.Role.LEADER
+
+    @property
+    def is_unit_head(self) -> bool:
+        return self.role == self.Role.UNIT_HEAD
+
+    @property
+    def is_unit_member(self) -> bool:
+        """Staff and unit heads: they write for their own unit."""
+        return self.role in (self.Role.STAFF, self.Role.UNIT_HEAD) and self.unit_id is not None
+
+    @property
+    def reads_everything(self) -> bool:
+        return self.is_administrator or self.is_leader
+
+
+auditlog.register(Unit)
+auditlog.register(User, exclude_fields=["password", "last_login"])

@@ -1,0 +1,63 @@
+from django.contrib import admin
+
+from core.admin import PortalModelAdmin
+
+from .models import Checkpoint, KeyTask, Measure, MeasureComment, ProgressReport, ReportAttachment, ReportProblem, WorkPlan
+
+
+class KeyTaskInline(admin.TabularInline):
+    model = KeyTask
+    extra = 0
+
+
+@admin.register(WorkPlan)
+class WorkPlanAdmin(PortalModelAdmin):
+    list_display = ["year", "title", "published", "published_on"]
+    inlines = [KeyTaskInline]
+
+
+@admin.register(KeyTask)
+class KeyTaskAdmin(PortalModelAdmin):
+    list_display = ["plan", "number", "title"]
+    list_filter = ["plan"]
+    list_select_related = ["plan"]
+
+
+class CheckpointInline(admin.TabularInline):
+    model = Checkpoint
+    extra = 0
+
+
+@admin.register(Measure)
+class MeasureAdmin(PortalModelAdmin):
+    list_display = ["__str__", "lead_unit", "responsible_leader", "due_date", "status", "progress"]
+    list_filter = ["key_task__plan", "status", "lead_unit"]
+    list_select_related = ["key_task__plan", "lead_unit", "responsible_leader"]
+    search_fields = ["title", "text"]
+    filter_horizontal = ["cooperating_units"]
+    inlines = [CheckpointInline]
+
+
+class ReportProblemInline(admin.TabularInline):
+    model = ReportProblem
+    extra = 0
+
+
+class ReportAttachmentInline(admin.TabularInline):
+    model = ReportAttachment
+    extra = 0
+    readonly_fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(PortalModelAdmin):
+    list_display = ["__str__", "state", "progress", "author", "submitted_at", "reviewed_by"]
+    list_filter = ["state", "measure__lead_unit"]
+    list_select_related = ["measure__key_task", "author", "reviewed_by"]
+    inlines = [ReportProblemInline, ReportAttachmentInline]
+
+
+@admin.register(MeasureComment)
+class MeasureCommentAdmin(PortalModelAdmin):
+    list_display = ["measure", "author", "created_at"]
+    list_select_related = ["measure__key_task", "author"]

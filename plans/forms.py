@@ -1,0 +1,151 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import ProblemCategory
+from core.forms import BootstrapFormMixin
+from core.uploads import ATTACHMENT_EXTENSIONS
+
+from .models import Measure
+from .services import Problem
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MonthField(forms.DateField):
+    """A month as the browser's month picker sends it (2020-04); the first day of that month."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return day.replace(day=1) if day else day
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(ATTACHMENT_EXTENSIONS)}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class MeasureForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = ["target", "start_date", "due_date", "status"]
+        widgets = {"start_date": DateInput(), "due_date": DateInput(), "target": forms.Textarea(attrs={"rows": 3})}
+
+
+class ReportForm(BootstrapFormMixin, forms.Form):
+    month = MonthField(label=_("Month"))
+    progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
+    text = forms.CharField(label=_("Progress this month"), widget=forms.Textarea(attrs={"rows": 6}))
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF, Word, Excel, pictures or ZIP; each file at most the configured size."),
+    )
+
+    def __init__(self, *args, month_fixed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if month_fixed:
+            self.fields["month"].disabled = True
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if month > timezone.localdate():
+            raise ValidationError(_("You cannot report on a month that has not begun."))
+        return month
+
+
+class ProblemForm(BootstrapFormMixin, forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "---------"), *ProblemCategory.choices], required=False)
+    description = forms.CharField(label=_("Problem met"), required=False, widget=forms.TextInput())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("description") and not data.get("category"):
+            self.add_error("category", _("Choose the kind of problem."))
+        if data.get("category") and not data.get("description"):
+            self.add_error("description", _("Describe the problem."))
+        return data
+
+    def problem(self) -> Problem | None:
+        data = self.cleaned_data
+        if data.get("category") and data.get("description"):
+            return Problem(category=data["category"], description=data["description"])
+        return None
+
+
+ProblemFormSet = formset_factory(ProblemForm, extra=2, max_num=10)
+
+
+def problems_from(formset) -> list[Problem]:
+    return [problem for form in formset.forms if (problem := form.problem())]
+
+
+class ReviewForm(BootstrapFormMixin, forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return"))], widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for return"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for returning the report."))
+        return data
+
+
+class SupervisionForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(label=_("Supervision note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommentForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CheckpointForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label=_("Checkpoint"), max_length=200)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class PlanTextForm(BootstrapFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    text = forms.CharField(label=_("Plan text"), required=False, widget=forms.Textarea(attrs={"rows": 14}))
+    file = forms.FileField(label=_("…or a text file (.txt, UTF-8 or GBK)"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            if upload.size > 1024 * 1024:
+                raise ValidationError(_("The text file is larger than 1 MB."))
+            raw = upload.read()
+            for encoding in ("utf-8-sig", "gb18030"):
+                try:
+                    data["text"] = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                raise ValidationError(_("The file is not text in UTF-8 or GBK."))
+        if not (data.get("text") or "").strip():
+            raise ValidationError(_("Paste the plan text or choose a text file."))
+        return data

@@ -1,0 +1,94 @@
+"""Reads of the plans app: who may see or change what, and the derived facts lists need.
+
+Every queryset a user reaches goes through ``restrict(user, action)``; an object outside it is a 404.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Avg, BooleanField, Case, Count, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .choices import MeasureStatus, ReportState
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+class MeasureQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """``view``: every active bureau user reads the plan. ``change``: administrators, and staff and unit
+        heads of the measure's lead unit."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if action == "view" or user.is_administrator:
+            return self
+        if action == "change" and user.is_unit_member:
+            return self.filter(lead_unit_id=user.unit_id)
+        return self.none()
+
+    @staticmethod
+    def overdue_q(today: datetime.date | None = None, prefix: str = "") -> Q:
+        """Overdue: past its due date and still open. ``prefix`` reaches measures through a relation."""
+        return Q(**{f"{prefix}due_date__lt": _today(today), f"{prefix}status__in": MeasureStatus.open()})
+
+    def overdue(self, today: datetime.date | None = None):
+        return self.filter(self.overdue_q(today))
+
+    def with_overdue(self, today: datetime.date | None = None):
+        """Annotate ``overdue`` (derived from due date and status, never stored)."""
+        return self.annotate(
+            overdue=Case(When(self.overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField())
+        )
+
+    def for_list(self):
+        return self.select_related("key_task__plan", "lead_unit", "responsible_leader")
+
+
+class KeyTaskQuerySet(models.QuerySet):
+    def with_summary(self, today: datetime.date | None = None):
+        """Per key task: measures in all, completed, overdue, and their average progress (one query)."""
+        return self.annotate(
+            measure_count=Count("measures"),
+            completed_count=Count("measures", filter=Q(measures__status=MeasureStatus.COMPLETED)),
+            overdue_count=Count("measures", filter=MeasureQuerySet.overdue_q(today, prefix="measures__")),
+            average_progress=Coalesce(Avg("measures__progress"), 0.0),
+        )
+
+
+class CheckpointQuerySet(models.QuerySet):
+    def overdue(self, today: datetime.date | None = None):
+        return self.filter(done_on__isnull=True, due_date__lt=_today(today))
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """``view``: administrators and leaders see every report but other people's drafts; a unit's members see
+        their unit's reports and everybody's accepted ones. ``change`` (edit, submit): the lead unit's members
+        while the report is a draft or returned. ``review`` (accept, return): the lead unit's head while it is
+        submitted. Administrators may do what any role may."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        own_unit = Q(measure__lead_unit_id=user.unit_id) if user.is_unit_member else Q(pk__in=[])
+        if action == "view":
+            if user.reads_everything:
+                return self.filter(~Q(state=ReportState.DRAFT) | own_unit | Q(author_id=user.pk))
+            return self.filter(own_unit | Q(state=ReportState.ACCEPTED))
+        if action == "change":
+            editable = Q(state__in=ReportState.editable())
+            if user.is_administrator:
+                return self.filter(editable)
+            return self.filter(editable & own_unit)
+        if action == "review":
+            submitted = Q(state=ReportState.SUBMITTED)
+            if user.is_administrator:
+                return self.filter(submitted)
+            if user.is_unit_head:
+                return self.filter(submitted & own_unit)
+        return self.none()
+
+    def for_list(self):
+        return self.select_related("measure__key_task__plan", "measure__lead_unit", "author", "reviewed_by")
+

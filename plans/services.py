@@ -1,0 +1,274 @@
+"""Writes of the plans app. Every door (pages, admin actions, imports, later the API) calls these, so each
+rule and each permission check is made once. Each service runs in a transaction under the acting user,
+so the audit history records who made the change."""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import set_actor
+from core.uploads import check_attachment
+
+from .choices import MeasureStatus, ReportState
+from .models import (
+    Checkpoint,
+    KeyTask,
+    Measure,
+    MeasureComment,
+    ProgressReport,
+    ReportAttachment,
+    ReportProblem,
+    WorkPlan,
+)
+from .parsing import ParsedPlan
+
+
+@dataclass(frozen=True)
+class Problem:
+    category: str
+    description: str
+
+
+def _require(queryset, obj, message: str) -> None:
+    if not queryset.filter(pk=obj.pk).exists():
+        raise PermissionDenied(message)
+
+
+def _require_leader(user) -> None:
+    if not (user.is_leader or user.is_administrator):
+        raise PermissionDenied(_("Only bureau leaders may do this."))
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+# Measures ---------------------------------------------------------------------------------------------------
+
+MEASURE_EDITABLE_FIELDS = ("target", "start_date", "due_date", "status")
+
+
+def measure_update(*, user, measure: Measure, **changes) -> Measure:
+    """Staff of the lead unit (or an administrator) change a measure's target, dates and status."""
+    unknown = set(changes) - set(MEASURE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    _require(Measure.objects.restrict(user, "change"), measure, _("You may not change this measure."))
+    with set_actor(user), transaction.atomic():
+        measure = Measure.objects.select_for_update().get(pk=measure.pk)
+        for field, value in changes.items():
+            setattr(measure, field, value)
+        measure.full_clean()
+        measure.save()
+    return measure
+
+
+def measure_supervise(*, user, measure: Measure, note: str) -> Measure:
+    """A leader puts a measure under supervision (督办)."""
+    _require_leader(user)
+    with set_actor(user), transaction.atomic():
+        measure.supervised_at = timezone.now()
+        measure.supervised_by = user
+        measure.supervision_note = note.strip()
+        measure.save(update_fields=["supervised_at", "supervised_by", "supervision_note", "updated_at"])
+    return measure
+
+
+def measure_end_supervision(*, user, measure: Measure) -> Measure:
+    _require_leader(user)
+    with set_actor(user), transaction.atomic():
+        measure.supervised_at = None
+        measure.supervised_by = None
+        measure.supervision_note = ""
+        measure.save(update_fields=["supervised_at", "supervised_by", "supervision_note", "updated_at"])
+    return measure
+
+
+def measure_comment_add(*, user, measure: Measure, text: str) -> MeasureComment:
+    """Leaders comment on any measure (批示)."""
+    _require_leader(user)
+    comment = MeasureComment(measure=measure, author=user, text=text.strip())
+    with set_actor(user), transaction.atomic():
+        comment.full_clean()
+        comment.save()
+    return comment
+
+
+def checkpoint_create(*, user, measure: Measure, title: str, due_date: datetime.date, note: str = "") -> Checkpoint:
+    _require(Measure.objects.restrict(user, "change"), measure, _("You may not change this measure."))
+    checkpoint = Checkpoint(measure=measure, title=title.strip(), due_date=due_date, note=note.strip())
+    with set_actor(user), transaction.atomic():
+        checkpoint.full_clean()
+        checkpoint.save()
+    return checkpoint
+
+
+def checkpoint_mark_done(*, user, checkpoint: Checkpoint, done_on: datetime.date | None = None) -> Checkpoint:
+    _require(Measure.objects.restrict(user, "change"), checkpoint.measure, _("You may not change this measure."))
+    with set_actor(user), transaction.atomic():
+        checkpoint.done_on = done_on or timezone.localdate()
+        checkpoint.full_clean()
+        checkpoint.save(update_fields=["done_on"])
+    return checkpoint
+
+
+# Progress reports -------------------------------------------------------------------------------------------
+
+
+def _save_report_parts(*, user, report: ProgressReport, problems: Iterable[Problem], attachments: Sequence) -> None:
+    for upload in attachments:
+        check_attachment(upload)
+    report.problems.all().delete()
+    for problem in problems:
+        part = ReportProblem(report=report, category=problem.category, description=problem.description.strip())
+        part.full_clean()
+        part.save()
+    for upload in attachments:
+        attachment = ReportAttachment(
+            report=report, file=upload, original_name=upload.name[:255], size=upload.size, uploaded_by=user
+        )
+        attachment.full_clean()
+        attachment.save()
+
+
+def _mark_submitted(report: ProgressReport) -> None:
+    report.state = ReportState.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.return_reason = ""
+
+
+def progress_report_create(
+    *,
+    user,
+    measure: Measure,
+    month: datetime.date,
+    text: str,
+    progress: int,
+    problems: Iterable[Problem] = (),
+    attachments: Sequence = (),
+    submit: bool = False,
+) -> ProgressReport:
+    """A member of the lead unit writes the month's report, as a draft or submitted at once."""
+    _require(Measure.objects.restrict(user, "change"), measure, _("Only the lead unit reports on this measure."))
+    if measure.status == MeasureStatus.CANCELLED:
+        raise ValidationError(_("This measure is cancelled; it takes no more reports."))
+    report = ProgressReport(
+        measure=measure, month=first_of_month(month), text=text.strip(), progress=progress, author=user
+    )
+    if submit:
+        _mark_submitted(report)
+    with set_actor(user), transaction.atomic():
+        report.full_clean()
+        report.save()
+        _save_report_parts(user=user, report=report, problems=problems, attachments=attachments)
+    return report
+
+
+def progress_report_update(
+    *,
+    user,
+    report: ProgressReport,
+    text: str,
+    progress: int,
+    problems: Iterable[Problem] = (),
+    attachments: Sequence = (),
+    submit: bool = False,
+) -> ProgressReport:
+    """Change a draft or a returned report; problems are replaced, attachments added."""
+    _require(ProgressReport.objects.restrict(user, "change"), report, _("This report can no longer be changed."))
+    with set_actor(user), transaction.atomic():
+        report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+        report.text = text.strip()
+        report.progress = progress
+        if submit:
+            _mark_submitted(report)
+        report.full_clean()
+        report.save()
+        _save_report_parts(user=user, report=report, problems=problems, attachments=attachments)
+    return report
+
+
+def progress_report_submit(*, user, report: ProgressReport) -> ProgressReport:
+    _require(ProgressReport.objects.restrict(user, "change"), report, _("This report can no longer be submitted."))
+    with set_actor(user), transaction.atomic():
+        report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+        _mark_submitted(report)
+        report.save(update_fields=["state", "submitted_at", "return_reason", "updated_at"])
+    return report
+
+
+def _review(*, user, report: ProgressReport) -> ProgressReport:
+    """Lock the report and check it is still waiting for this reviewer."""
+    _require(ProgressReport.objects.restrict(user, "review"), report, _("You may not review this report."))
+    locked = ProgressReport.objects.select_for_update().select_related("measure").get(pk=report.pk)
+    if locked.state != ReportState.SUBMITTED:
+        raise ValidationError(_("This report has already been reviewed."))
+    locked.reviewed_by = user
+    locked.reviewed_at = timezone.now()
+    return locked
+
+
+def progress_report_accept(*, user, report: ProgressReport) -> ProgressReport:
+    """The unit head accepts a report (采纳). The measure takes the progress of its latest accepted month."""
+    with set_actor(user), transaction.atomic():
+        report = _review(user=user, report=report)
+        report.state = ReportState.ACCEPTED
+        report.save(update_fields=["state", "reviewed_by", "reviewed_at", "updated_at"])
+        later_accepted = report.measure.reports.filter(state=ReportState.ACCEPTED, month__gt=report.month).exists()
+        if not later_accepted:
+            _measure_take_progress(report.measure, report.progress)
+    return report
+
+
+def _measure_take_progress(measure: Measure, progress: int) -> None:
+    measure.progress = progress
+    if progress >= 100:
+        measure.status = MeasureStatus.COMPLETED
+    elif measure.status in (MeasureStatus.NOT_STARTED, MeasureStatus.COMPLETED):
+        measure.status = MeasureStatus.IN_PROGRESS
+    measure.save(update_fields=["progress", "status", "updated_at"])
+
+
+def progress_report_return(*, user, report: ProgressReport, reason: str) -> ProgressReport:
+    """The unit head returns a report to its author with a reason (退回)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for returning the report.")})
+    with set_actor(user), transaction.atomic():
+        report = _review(user=user, report=report)
+        report.state = ReportState.RETURNED
+        report.return_reason = reason
+        report.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at", "updated_at"])
+    return report
+
+
+# Plans from text --------------------------------------------------------------------------------------------
+
+
+def work_plan_create_from_text(
+    *, user, parsed: ParsedPlan, year: int, title: str, source_text: str, published: bool = False
+) -> WorkPlan:
+    """Create a plan, its key tasks and measures from a parsed plan text; administrators only."""
+    if not user.is_administrator:
+        raise PermissionDenied(_("Only administrators may create plans."))
+    if WorkPlan.objects.filter(year=year).exists():
+        raise ValidationError({"year": _("There is already a plan for %(year)s.") % {"year": year}})
+    with set_actor(user), transaction.atomic():
+        plan = WorkPlan(year=year, title=title.strip(), source_text=source_text, published=published)
+        plan.full_clean()
+        plan.save()
+        for parsed_task in parsed.key_tasks:
+            task = KeyTask.objects.create(plan=plan, number=parsed_task.number, title=parsed_task.title[:200])
+            for parsed_measure in parsed_task.measures:
+                Measure.objects.create(
+                    key_task=task,
+                    number=parsed_measure.number,
+                    title=parsed_measure.title[:200],
+                    text=parsed_measure.text,
+                )
+    return plan

@@ -1,0 +1,318 @@
+"""Pages of the plans app. Thin: read through restricted querysets, write through services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .filters import MeasureFilter
+from .forms import (
+    CheckpointForm,
+    CommentForm,
+    MeasureForm,
+    PlanTextForm,
+    ProblemFormSet,
+    ReportForm,
+    ReviewForm,
+    SupervisionForm,
+    problems_from,
+)
+from .models import Checkpoint, KeyTask, Measure, ProgressReport, ReportAttachment, WorkPlan
+from .parsing import PlanParseError, parse_plan
+
+
+def _page(request, queryset, per_page: int = 25):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: field errors on their fields, the rest on top."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+# Plan overview ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def plan_current(request):
+    plan = WorkPlan.objects.order_by("-published", "-year").first()
+    if plan is None:
+        return render(request, "plans/plan_empty.html")
+    return redirect(plan)
+
+
+@login_required
+def plan_overview(request, year):
+    plan = get_object_or_404(WorkPlan, year=year)
+    measures = Measure.objects.for_list().with_overdue().order_by("number")
+    key_tasks = (
+        KeyTask.objects.filter(plan=plan).with_summary().prefetch_related(Prefetch("measures", queryset=measures))
+    )
+    return render(
+        request,
+        "plans/plan_overview.html",
+        {"plan": plan, "key_tasks": key_tasks, "plans": WorkPlan.objects.only("year", "title")},
+    )
+
+
+@login_required
+def plan_import_text(request):
+    """An administrator pastes or uploads a plan's text; the portal shows what it parsed, then creates it."""
+    if not request.user.is_administrator:
+        raise PermissionDenied
+    form = PlanTextForm(request.POST or None, request.FILES or None)
+    parsed = errors = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            parsed = parse_plan(form.cleaned_data["text"])
+        except PlanParseError as error:
+            errors = error.errors
+        if parsed and request.POST.get("confirm"):
+            data = form.cleaned_data
+            try:
+                plan = services.work_plan_create_from_text(
+                    user=request.user,
+                    parsed=parsed,
+                    year=data["year"],
+                    title=data["title"] or parsed.title or _("%(year)s work plan") % {"year": data["year"]},
+                    source_text=data["text"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The plan was created: %(count)s key tasks.") % {"count": len(parsed.key_tasks)})
+                return redirect(plan)
+    return render(request, "plans/plan_import_text.html", {"form": form, "parsed": parsed, "errors": errors})
+
+
+# Measures ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+def measure_list(request):
+    data = request.GET.copy()
+    if "unit" not in data and request.user.is_unit_member:
+        data["unit"] = str(request.user.unit_id)  # "my unit's measures" unless another unit is asked for
+    measures = Measure.objects.restrict(request.user).for_list().with_overdue()
+    measure_filter = MeasureFilter(data, queryset=measures)
+    return render(
+        request,
+        "plans/measure_list.html",
+        {"filter": measure_filter, "page_obj": _page(request, measure_filter.qs), "query": data.urlencode()},
+    )
+
+
+@login_required
+def measure_detail(request, pk):
+    measure = get_object_or_404(Measure.objects.restrict(request.user).for_list().with_overdue(), pk=pk)
+    user = request.user
+    can_change = Measure.objects.restrict(user, "change").filter(pk=pk).exists()
+    return render(
+        request,
+        "plans/measure_detail.html",
+        {
+            "measure": measure,
+            "cooperating_units": measure.cooperating_units.all(),
+            "checkpoints": measure.checkpoints.all(),
+            "reports": ProgressReport.objects.restrict(user).filter(measure=measure).select_related("author"),
+            "comments": measure.comments.select_related("author"),
+            "can_change": can_change,
+            "can_lead": user.is_leader or user.is_administrator,
+            "checkpoint_form": CheckpointForm(),
+            "comment_form": CommentForm(),
+            "supervision_form": SupervisionForm(),
+        },
+    )
+
+
+@login_required
+def measure_edit(request, pk):
+    measure = get_object_or_404(Measure.objects.restrict(request.user, "change"), pk=pk)
+    form = MeasureForm(request.POST or None, instance=measure)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_update(user=request.user, measure=measure, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The measure was saved."))
+            return redirect(measure)
+    return render(request, "plans/measure_form.html", {"form": form, "measure": measure})
+
+
+@require_POST
+@login_required
+def measure_supervision(request, pk):
+    measure = get_object_or_404(Measure.objects.restrict(request.user), pk=pk)
+    if request.POST.get("action") == "end":
+        services.measure_end_supervision(user=request.user, measure=measure)
+        messages.success(request, _("Supervision ended."))
+    else:
+        form = SupervisionForm(request.POST)
+        form.is_valid()
+        services.measure_supervise(user=request.user, measure=measure, note=form.cleaned_data.get("note", ""))
+        messages.success(request, _("The measure is now under supervision."))
+    return redirect(measure)
+
+
+@require_POST
+@login_required
+def measure_comment(request, pk):
+    measure = get_object_or_404(Measure.objects.restrict(request.user), pk=pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.measure_comment_add(user=request.user, measure=measure, text=form.cleaned_data["text"])
+        messages.success(request, _("Your comment was added."))
+    else:
+        messages.error(request, _("The comment is empty."))
+    return redirect(measure.get_absolute_url() + "#comments")
+
+
+@require_POST
+@login_required
+def checkpoint_add(request, pk):
+    measure = get_object_or_404(Measure.objects.restrict(request.user, "change"), pk=pk)
+    form = CheckpointForm(request.POST)
+    if form.is_valid():
+        services.checkpoint_create(user=request.user, measure=measure, **form.cleaned_data)
+        messages.success(request, _("The checkpoint was added."))
+    else:
+        messages.error(request, _("The checkpoint needs a title and a due date."))
+    return redirect(measure.get_absolute_url() + "#checkpoints")
+
+
+@require_POST
+@login_required
+def checkpoint_done(request, pk):
+    checkpoint = get_object_or_404(
+        Checkpoint.objects.filter(measure__in=Measure.objects.restrict(request.user, "change")), pk=pk
+    )
+    services.checkpoint_mark_done(user=request.user, checkpoint=checkpoint)
+    messages.success(request, _("The checkpoint is marked done."))
+    return redirect(checkpoint)
+
+
+# Progress reports -------------------------------------------------------------------------------------------
+
+
+def _report_form_page(request, *, measure, report=None):
+    """The report form, for a new report (report=None) or a draft/returned one."""
+    initial = {"month": report.month, "progress": report.progress, "text": report.text} if report else {}
+    problems_initial = [{"category": p.category, "description": p.description} for p in report.problems.all()] if report else []
+    form = ReportForm(request.POST or None, request.FILES or None, initial=initial, month_fixed=report is not None)
+    formset = ProblemFormSet(request.POST or None, initial=problems_initial, prefix="problems")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        common = {
+            "user": request.user,
+            "text": data["text"],
+            "progress": data["progress"],
+            "problems": problems_from(formset),
+            "attachments": data["attachments"],
+            "submit": "submit" in request.POST,
+        }
+        try:
+            if report is None:
+                report = services.progress_report_create(measure=measure, month=data["month"], **common)
+            else:
+                report = services.progress_report_update(report=report, **common)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if common["submit"]:
+                messages.success(request, _("The report was submitted for review."))
+            else:
+                messages.success(request, _("The draft was saved."))
+            return redirect(report)
+    return render(
+        request, "plans/report_form.html", {"form": form, "formset": formset, "measure": measure, "report": report}
+    )
+
+
+@login_required
+def report_create(request, pk):
+    measure = get_object_or_404(Measure.objects.restrict(request.user, "change").for_list(), pk=pk)
+    return _report_form_page(request, measure=measure)
+
+
+@login_required
+def report_edit(request, pk):
+    report = get_object_or_404(ProgressReport.objects.restrict(request.user, "change").for_list(), pk=pk)
+    return _report_form_page(request, measure=report.measure, report=report)
+
+
+@login_required
+def report_detail(request, pk):
+    user = request.user
+    report = get_object_or_404(ProgressReport.objects.restrict(user).for_list(), pk=pk)
+    return render(
+        request,
+        "plans/report_detail.html",
+        {
+            "report": report,
+            "problems": report.problems.all(),
+            "attachments": report.attachments.all(),
+            "can_change": ProgressReport.objects.restrict(user, "change").filter(pk=pk).exists(),
+            "can_review": ProgressReport.objects.restrict(user, "review").filter(pk=pk).exists(),
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def report_submit(request, pk):
+    report = get_object_or_404(ProgressReport.objects.restrict(request.user, "change"), pk=pk)
+    services.progress_report_submit(user=request.user, report=report)
+    messages.success(request, _("The report was submitted for review."))
+    return redirect(report)
+
+
+@require_POST
+@login_required
+def report_review(request, pk):
+    report = get_object_or_404(ProgressReport.objects.restrict(request.user, "review"), pk=pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect(report)
+    try:
+        if form.cleaned_data["decision"] == "accept":
+            services.progress_report_accept(user=request.user, report=report)
+            messages.success(request, _("The report was accepted."))
+        else:
+            services.progress_report_return(user=request.user, report=report, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The report was returned to its author."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect(report)
+
+
+@login_required
+def review_queue(request):
+    if not (request.user.is_unit_head or request.user.is_administrator):
+        raise PermissionDenied
+    reports = ProgressReport.objects.restrict(request.user, "review").for_list().order_by("submitted_at")
+    return render(request, "plans/review_queue.html", {"page_obj": _page(request, reports), "review_form": ReviewForm()})
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = get_object_or_404(
+        ReportAttachment.objects.filter(report__in=ProgressReport.objects.restrict(request.user)), pk=pk
+    )
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
