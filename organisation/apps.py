@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class OrganisationConfig(AppConfig):
     name = "organisation"
     verbose_name = _("Organisation")
+
+    def ready(self):
+        from core.audit import track
+
+        from .models import Unit, User
+
+        track(Unit)
+        track(User, exclude_fields=("password", "last_login"))

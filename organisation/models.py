@@ -1,4 +1,3 @@
-from auditlog.registry import auditlog
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -107,6 +106,3 @@ class User(AbstractUser):
     def reads_everything(self) -> bool:
         return self.is_administrator or self.is_leader
 
-
-auditlog.register(Unit)
-auditlog.register(User, exclude_fields=["password", "last_login"])

@@ -1,4 +1,3 @@
-from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -317,12 +316,3 @@ class MeasureComment(models.Model):
     def get_absolute_url(self):
         return self.measure.get_absolute_url() + "#comments"
 
-
-auditlog.register(WorkPlan, exclude_fields=["source_text"])
-auditlog.register(KeyTask)
-auditlog.register(Measure, m2m_fields={"cooperating_units"})
-auditlog.register(Checkpoint)
-auditlog.register(ProgressReport)
-auditlog.register(ReportProblem)
-auditlog.register(ReportAttachment)
-auditlog.register(MeasureComment)

@@ -1,6 +1,6 @@
 from django import template
 
-from core.audit import history_for
+from core.audit import ACTION_LABELS, history_for
 
 register = template.Library()
 
@@ -17,3 +17,29 @@ def query_replace(context, **changes):
 @register.inclusion_tag("includes/history.html")
 def object_history(obj):
     return {"entries": history_for(obj)}
+
+
+def _shown(value) -> str:
+    return "—" if value in (None, "", "None") else str(value)
+
+
+@register.filter
+def audit_changes(entry) -> list[tuple[str, str, str]]:
+    """An audit entry's changes as (field, before, after) rows; many-to-many changes as added/removed names.
+    (auditlog's display dict mangles many-to-many changes, so those are read from the raw changes.)"""
+    model = entry.content_type.model_class()
+    rows = []
+    for name, change in entry.changes_dict.items():
+        if isinstance(change, dict):  # many-to-many: {"type": "m2m", "operation": "add", "objects": [...]}
+            sign = "+" if change.get("operation") == "add" else "−"
+            label = model._meta.get_field(name).verbose_name if model else name
+            rows.append((str(label), "", f"{sign} {'、'.join(change.get('objects', []))}"))
+    for label, change in entry.changes_display_dict.items():
+        if isinstance(change, list | tuple) and len(change) == 2:
+            rows.append((str(label), _shown(change[0]), _shown(change[1])))
+    return rows
+
+
+@register.filter
+def audit_action(entry) -> str:
+    return ACTION_LABELS.get(entry.action, entry.get_action_display())
