@@ -105,4 +105,3 @@ class User(AbstractUser):
     @property
     def reads_everything(self) -> bool:
         return self.is_administrator or self.is_leader
-

@@ -2,7 +2,16 @@ from django.contrib import admin
 
 from core.admin import PortalModelAdmin
 
-from .models import Checkpoint, KeyTask, Measure, MeasureComment, ProgressReport, ReportAttachment, ReportProblem, WorkPlan
+from .models import (
+    Checkpoint,
+    KeyTask,
+    Measure,
+    MeasureComment,
+    ProgressReport,
+    ReportAttachment,
+    ReportProblem,
+    WorkPlan,
+)
 
 
 class KeyTaskInline(admin.TabularInline):

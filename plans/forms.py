@@ -75,7 +75,9 @@ class ReportForm(BootstrapFormMixin, forms.Form):
 
 
 class ProblemForm(BootstrapFormMixin, forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=[("", "---------"), *ProblemCategory.choices], required=False)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", "---------"), *ProblemCategory.choices], required=False
+    )
     description = forms.CharField(label=_("Problem met"), required=False, widget=forms.TextInput())
 
     def clean(self):

@@ -92,7 +92,9 @@ class Measure(models.Model):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     target = models.TextField(_("target / deliverable"), blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.NOT_STARTED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.NOT_STARTED
+    )
     progress = models.PositiveSmallIntegerField(_("progress %"), default=0, validators=PERCENT)
     supervised_at = models.DateTimeField(_("under supervision since"), null=True, blank=True)
     supervised_by = models.ForeignKey(
@@ -118,7 +120,9 @@ class Measure(models.Model):
             models.UniqueConstraint(fields=["key_task", "number"], name="%(app_label)s_%(class)s_unique_number"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="%(app_label)s_%(class)s_progress_percent"),
             models.CheckConstraint(
-                condition=Q(start_date__isnull=True) | Q(due_date__isnull=True) | Q(start_date__lte=models.F("due_date")),
+                condition=Q(start_date__isnull=True)
+                | Q(due_date__isnull=True)
+                | Q(start_date__lte=models.F("due_date")),
                 name="%(app_label)s_%(class)s_start_before_due",
                 violation_error_message=_("The start date must not be after the due date."),
             ),
@@ -158,7 +162,9 @@ class Measure(models.Model):
 class Checkpoint(models.Model):
     """A dated step of a measure (节点)."""
 
-    measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="checkpoints")
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="checkpoints"
+    )
     title = models.CharField(_("title"), max_length=200)
     due_date = models.DateField(_("due date"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
@@ -315,4 +321,3 @@ class MeasureComment(models.Model):
 
     def get_absolute_url(self):
         return self.measure.get_absolute_url() + "#comments"
-

@@ -40,7 +40,9 @@ class MeasureQuerySet(models.QuerySet):
     def with_overdue(self, today: datetime.date | None = None):
         """Annotate ``overdue`` (derived from due date and status, never stored)."""
         return self.annotate(
-            overdue=Case(When(self.overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField())
+            overdue=Case(
+                When(self.overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
         )
 
     def for_list(self):
@@ -91,4 +93,3 @@ class ProgressReportQuerySet(models.QuerySet):
 
     def for_list(self):
         return self.select_related("measure__key_task__plan", "measure__lead_unit", "author", "reviewed_by")
-

@@ -91,7 +91,9 @@ def plan_import_text(request):
             except ValidationError as error:
                 _add_errors(form, error)
             else:
-                messages.success(request, _("The plan was created: %(count)s key tasks.") % {"count": len(parsed.key_tasks)})
+                messages.success(
+                    request, _("The plan was created: %(count)s key tasks.") % {"count": len(parsed.key_tasks)}
+                )
                 return redirect(plan)
     return render(request, "plans/plan_import_text.html", {"form": form, "parsed": parsed, "errors": errors})
 
@@ -209,7 +211,9 @@ def checkpoint_done(request, pk):
 def _report_form_page(request, *, measure, report=None):
     """The report form, for a new report (report=None) or a draft/returned one."""
     initial = {"month": report.month, "progress": report.progress, "text": report.text} if report else {}
-    problems_initial = [{"category": p.category, "description": p.description} for p in report.problems.all()] if report else []
+    problems_initial = (
+        [{"category": p.category, "description": p.description} for p in report.problems.all()] if report else []
+    )
     form = ReportForm(request.POST or None, request.FILES or None, initial=initial, month_fixed=report is not None)
     formset = ProblemFormSet(request.POST or None, initial=problems_initial, prefix="problems")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -307,7 +311,9 @@ def review_queue(request):
     if not (request.user.is_unit_head or request.user.is_administrator):
         raise PermissionDenied
     reports = ProgressReport.objects.restrict(request.user, "review").for_list().order_by("submitted_at")
-    return render(request, "plans/review_queue.html", {"page_obj": _page(request, reports), "review_form": ReviewForm()})
+    return render(
+        request, "plans/review_queue.html", {"page_obj": _page(request, reports), "review_form": ReviewForm()}
+    )
 
 
 @login_required

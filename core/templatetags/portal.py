@@ -36,7 +36,9 @@ def audit_changes(entry) -> list[tuple[str, str, str]]:
             rows.append((str(label), "", f"{sign} {'、'.join(change.get('objects', []))}"))
     for label, change in entry.changes_display_dict.items():
         if isinstance(change, list | tuple) and len(change) == 2:
-            rows.append((str(label), _shown(change[0]), _shown(change[1])))
+            before, after = _shown(change[0]), _shown(change[1])
+            if before != after and label != "ID":  # a new object's empty fields and its id say nothing
+                rows.append((str(label), before, after))
     return rows
 
 

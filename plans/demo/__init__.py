@@ -36,28 +36,52 @@ def _d(month: int, day: int) -> datetime.date:
 
 # (key task number, measure number) -> who leads it, by when, towards what.
 ASSIGNMENTS = {
-    (1, 1): Assignment("规建科", ("财审科",), "ldr_li", _d(12, 31), "完成“十四五”交通规划、湘赣边交通互联互通规划编制并报批"),
+    (1, 1): Assignment(
+        "规建科", ("财审科",), "ldr_li", _d(12, 31), "完成“十四五”交通规划、湘赣边交通互联互通规划编制并报批"
+    ),
     (1, 2): Assignment(
-        "规建科", ("公路中心", "质监站"), "ldr_li", _d(12, 31),
+        "规建科",
+        ("公路中心", "质监站"),
+        "ldr_li",
+        _d(12, 31),
         "南北横线相关路段启动建设；金阳大道三期、东南旅游干线、G319天马山隧道扩建完成年度投资",
-        85, MeasureStatus.IN_PROGRESS,
+        85,
+        MeasureStatus.IN_PROGRESS,
     ),
     (1, 3): Assignment(
         "公路中心", ("规建科",), "ldr_li", _d(11, 30), "完成11个路网衔接和改造工程", 70, MeasureStatus.LAGGING
     ),
-    (1, 4): Assignment("公路中心", ("规建科", "质监站"), "ldr_li", _d(12, 31), "完成民生实事、长沙市规、危桥改造、安防工程等年度任务"),
+    (1, 4): Assignment(
+        "公路中心", ("规建科", "质监站"), "ldr_li", _d(12, 31), "完成民生实事、长沙市规、危桥改造、安防工程等年度任务"
+    ),
     (2, 1): Assignment("运输科", ("运输中心",), "ldr_chen", _d(12, 31), "建立客货运服务质量信誉评价机制"),
     (2, 2): Assignment("运输科", ("财审科",), "ldr_chen", _d(12, 31), "优化公交线网，新增公交运力"),
     (2, 3): Assignment(
-        "运输中心", ("执法大队",), "ldr_chen", _d(9, 30), "清理不合规网约车平台、车辆和从业人员", 60, MeasureStatus.IN_PROGRESS
+        "运输中心",
+        ("执法大队",),
+        "ldr_chen",
+        _d(9, 30),
+        "清理不合规网约车平台、车辆和从业人员",
+        60,
+        MeasureStatus.IN_PROGRESS,
     ),
-    (2, 4): Assignment("法规科", ("运输中心", "办公室"), "ldr_chen", _d(12, 31), "政务服务事项“一网通办”，落实“双公示”"),
+    (2, 4): Assignment(
+        "法规科", ("运输中心", "办公室"), "ldr_chen", _d(12, 31), "政务服务事项“一网通办”，落实“双公示”"
+    ),
     (3, 1): Assignment("执法大队", ("办公室", "法规科"), "ldr_chen", _d(6, 30), "组建综合行政执法大队，落实“三项制度”"),
     (3, 2): Assignment("执法大队", ("公路中心",), "ldr_chen", _d(12, 31), "“百日行动”常态化，治超源头监管全覆盖"),
     (3, 3): Assignment(
-        "法规科", ("执法大队",), "ldr_chen", _d(12, 31), "编制执法计划，开展执法培训，推进“双随机、一公开”", 80, MeasureStatus.IN_PROGRESS
+        "法规科",
+        ("执法大队",),
+        "ldr_chen",
+        _d(12, 31),
+        "编制执法计划，开展执法培训，推进“双随机、一公开”",
+        80,
+        MeasureStatus.IN_PROGRESS,
     ),
-    (3, 4): Assignment("财审科", ("质监站", "办公室"), "ldr_wang", _d(12, 31), "完善财务和内控制度，质量安全监管全覆盖"),
+    (3, 4): Assignment(
+        "财审科", ("质监站", "办公室"), "ldr_wang", _d(12, 31), "完善财务和内控制度，质量安全监管全覆盖"
+    ),
     (4, 1): Assignment("安全科", ("办公室",), "ldr_wang", _d(6, 30), "签订安全生产责任书，落实“一岗双责”"),
     (4, 2): Assignment(
         "安全科", ("质监站", "运输中心"), "ldr_wang", _d(12, 31), "四大领域“隐患清零”", 90, MeasureStatus.IN_PROGRESS

@@ -1,0 +1,26 @@
+# --- Database guard (infrastructure; keep at the top) --------------------------------------------------------------
+# CI (.ci/run) sets REQUIRE_POSTGRES=1 and DATABASE_URL=postgres://...: if the settings fell back to the embedded
+# SQLite file (variable lost or misspelt), the run fails instead of passing against the wrong database. The pytest
+# header names the database the run uses.
+import os
+
+import pytest
+from django.db import connection
+
+
+def pytest_report_header(config):
+    db = connection.settings_dict
+    where = db.get("HOST") or db.get("NAME")
+    return f"database: {connection.vendor} ({where}); REQUIRE_POSTGRES={os.environ.get('REQUIRE_POSTGRES', '')!r}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_postgres(request):
+    if not os.environ.get("REQUIRE_POSTGRES"):
+        return
+    if connection.vendor != "postgresql":
+        pytest.exit(f"REQUIRE_POSTGRES is set but the tests would run on {connection.vendor}", returncode=1)
+    request.getfixturevalue("django_db_setup")  # the test database must really be reachable
+
+
+# --- end of the database guard -------------------------------------------------------------------------------------
