@@ -7,6 +7,8 @@ import os
 import pytest
 from django.db import connection
 
+from tests.personas import *  # noqa: F401,F403  named personas for every test
+
 
 def pytest_report_header(config):
     db = connection.settings_dict

@@ -42,6 +42,8 @@ _ZIP_SIGNATURE = b"PK\x03\x04"
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 STORAGE_DIR = "imports"
+DEFAULT_MAX_ROWS = 5000  # settings.IMPORT_MAX_ROWS overrides
+MAX_COLUMNS = 200
 
 
 @dataclass
@@ -102,7 +104,9 @@ def _check_xlsx(data: bytes, name: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as error:
-        raise ValidationError(_("%(name)s is damaged: it cannot be opened.") % {"name": name}, code="damaged") from error
+        raise ValidationError(
+            _("%(name)s is damaged: it cannot be opened.") % {"name": name}, code="damaged"
+        ) from error
     with archive:
         members = archive.infolist()
         names = {member.filename for member in members}
@@ -189,62 +193,71 @@ def decode_csv(data: bytes, *, name: str = "") -> str:
 
 
 def read_table(data: bytes, fmt: str, *, name: str = "") -> Table:
-    """Read a checked file into a Table (first sheet of a workbook). Call the checks first."""
-    rows = _read_xlsx_rows(data, name) if fmt == XLSX else _read_csv_rows(data, name)
+    """Read a checked file into a Table (first sheet of a workbook), as a stream with bounds: at most
+    ``settings.IMPORT_MAX_ROWS`` data rows and MAX_COLUMNS columns, so that a sheet claiming a million rows or
+    columns costs nothing. Call the checks first."""
+    limit = max_import_rows()
+    rows = _xlsx_rows(data, name) if fmt == XLSX else _csv_rows(data, name)
     table = None
-    for number, values in rows:
+    for scanned, (number, values) in enumerate(rows, start=1):
+        if scanned > limit * 10 + 1000:  # rows of nothing, or of far too much
+            raise _too_many_rows(limit)
+        if _is_blank(values):
+            continue  # blank lines, also above the header
         if table is None:
-            if _is_blank(values):
-                continue  # blank lines above the header
             headers = [_header_text(value) for value in values]
             while headers and not headers[-1]:
                 headers.pop()
             table = Table(headers=headers)
             continue
-        if _is_blank(values):
-            continue
         width = len(table.headers)
-        extra = values[width:]
-        if any(not _is_blank_value(value) for value in extra):
+        if any(not _is_blank_value(value) for value in values[width:]):
             raise ValidationError(
                 _("Row %(row)s has values to the right of the last column header.") % {"row": number}, code="shape"
             )
-        values = list(values[:width]) + [None] * (width - len(values))
-        table.rows.append((number, values))
+        table.rows.append((number, list(values[:width]) + [None] * (width - len(values))))
+        if len(table.rows) > limit:
+            raise _too_many_rows(limit)
     if table is None or not table.headers:
         raise ValidationError(_("%(name)s is empty: it has no header row.") % {"name": name}, code="empty")
     return table
 
 
-def _read_xlsx_rows(data: bytes, name: str):
+def max_import_rows() -> int:
+    return getattr(settings, "IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+
+
+def _too_many_rows(limit: int) -> ValidationError:
+    return ValidationError(
+        _("The file has more than %(limit)s rows; import at most %(limit)s rows at a time.") % {"limit": limit},
+        code="too_many_rows",
+    )
+
+
+def _xlsx_rows(data: bytes, name: str):
     import openpyxl  # only once the file has passed the checks
 
+    damaged = _("%(name)s cannot be read as an Excel workbook.") % {"name": name}
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds of errors for a broken workbook
-        raise ValidationError(
-            _("%(name)s cannot be read as an Excel workbook.") % {"name": name}, code="damaged"
-        ) from error
+        raise ValidationError(damaged, code="damaged") from error
     try:
         sheet = workbook.worksheets[0]
-        rows = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((number, list(row)))
-        return rows
+        sheet.reset_dimensions()  # the sheet's own claim of its size is not trusted
+        yield from enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1)
     except ValidationError:
         raise
     except Exception as error:
-        raise ValidationError(
-            _("%(name)s cannot be read as an Excel workbook.") % {"name": name}, code="damaged"
-        ) from error
+        raise ValidationError(damaged, code="damaged") from error
     finally:
         workbook.close()
 
 
-def _read_csv_rows(data: bytes, name: str):
+def _csv_rows(data: bytes, name: str):
     text = decode_csv(data, name=name)
     try:
-        return [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)]
+        yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
     except csv.Error as error:
         raise ValidationError(
             _("%(name)s cannot be read as CSV: %(error)s") % {"name": name, "error": error}, code="damaged"

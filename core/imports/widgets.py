@@ -7,7 +7,7 @@ loaded with one query per import, never a query per row.
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import translation
@@ -25,6 +25,7 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
     re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$"),
 )
+_WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,12}(\.0*)?$")
 # A date exported from a datetime cell as text: "2020-03-15 00:00:00".
 _MIDNIGHT = re.compile(r"\s+00:00(:00)?$")
 
@@ -83,20 +84,21 @@ class IntegerWidget(widgets.Widget):
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        if isinstance(value, bool):
-            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
-        text = clean_text(value).removesuffix("%").strip()
-        if not text:
-            if self.required:
-                raise _required_error()
-            return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite() or number != number.to_integral_value() or len(text) > 12:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, float) and value.is_integer() and abs(value) < 1e12:
+            number = int(value)
+        elif isinstance(value, str | Decimal | type(None)):
+            text = clean_text(value).removesuffix("%").strip()
+            if not text:
+                if self.required:
+                    raise _required_error()
+                return None
+            if not _WHOLE_NUMBER.match(text):
+                raise ValueError(_("“%(value)s” is not a whole number.") % {"value": clean_text(value)})
+            number = int(Decimal(text))
+        else:
             raise ValueError(_("“%(value)s” is not a whole number.") % {"value": clean_text(value)})
-        number = int(number)
         if (self.min_value is not None and number < self.min_value) or (
             self.max_value is not None and number > self.max_value
         ):
@@ -150,7 +152,7 @@ class ChoiceWidget(widgets.Widget):
     def _load(self) -> dict:
         if self._index is None:
             index = {}
-            for code, label in self.choices:
+            for code, _label in self.choices:
                 index.setdefault(str(code).casefold(), code)
             for language, _name in settings.LANGUAGES:
                 with translation.override(language):

@@ -1,0 +1,310 @@
+"""The base resource every importing and exporting app builds on (django-import-export's ModelResource with the
+portal's rules).
+
+What every resource inherits:
+
+- Column headers in the active language (declare them with ``gettext_lazy``/``pgettext_lazy``); an import file
+  may use the headers of any of the portal's languages.
+- Export neutralisation: a text cell starting with ``= + - @``, a tab or a carriage return is prefixed with a
+  single quote so that Excel does not run it as a formula; the import strips that quote again, so an exported
+  file imports back unchanged.
+- Rows compared without queries: a row that changes nothing is "unchanged" (skipped), a changed row records
+  the columns it changes; per-row hooks to find the instance (``find_instance``) and to check permissions and
+  rules (``check_row``), whose errors are row errors under the right column.
+- Model validation (``full_clean``) without the per-row queries: relations are resolved by the cached widgets,
+  unique and check constraints are left to the database (a violation is still caught at the dry run).
+"""
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import translation
+from django.utils.encoding import force_str
+from import_export import resources, widgets
+
+# Characters that make a spreadsheet treat a cell as a formula (CSV/formula injection, OWASP), and the line feed
+# that a carriage return becomes in a workbook (XML normalises line ends), so that the quote comes off again.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+QUOTE = "'"
+
+
+def _is_neutralised(value: str) -> bool:
+    """Quotes followed by what a spreadsheet would run as a formula."""
+    return value.startswith(QUOTE) and value.lstrip(QUOTE).startswith(FORMULA_PREFIXES)
+
+
+def neutralise(value):
+    """Prefix a text cell that a spreadsheet would run as a formula with a single quote. A text that already
+    looks neutralised (quotes, then a formula character) gets one more quote, so that ``unneutralise`` gives
+    back exactly the original."""
+    if isinstance(value, str) and (value.startswith(FORMULA_PREFIXES) or _is_neutralised(value)):
+        return QUOTE + value
+    return value
+
+
+def unneutralise(value):
+    """Undo ``neutralise``: strip exactly one leading quote when what follows starts like a formula
+    (after any further quotes)."""
+    if isinstance(value, str) and _is_neutralised(value):
+        return value[1:]
+    return value
+
+
+def _illegal_xlsx_characters():
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE
+
+
+class _NoDiff:
+    """The preview lists the changed columns itself; the library's HTML diff (which would query each row's
+    many-to-many values again) is not made."""
+
+    def __init__(self, resource, instance, new):
+        pass
+
+    def compare_with(self, resource, instance):
+        pass
+
+    def as_html(self):
+        return []
+
+
+class _RowState:
+    def __init__(self):
+        self.new = False
+        self.key_errors: dict = {}
+        self.before: dict = {}
+        self.m2m: dict = {}
+        self.changed: list[str] = []
+
+
+def add_error(errors: dict, key: str | None, message) -> None:
+    """Add a row error under a field name (``None``: the whole row)."""
+    errors.setdefault(key or NON_FIELD_ERRORS, []).append(ValidationError(message))
+
+
+class PortalModelResource(resources.ModelResource):
+    """Base class of the portal's resources. Construct one per import or export: ``Resource(user=user)``."""
+
+    #: Field names whose columns every import file must have (e.g. the columns that identify a row).
+    required_columns: tuple[str, ...] = ()
+    #: Field name → help text shown with the expected columns on the import page.
+    column_help: dict = {}
+
+    class Meta:
+        report_skipped = True
+        skip_html_diff = True
+        use_transactions = True
+        clean_model_instances = True
+
+    def __init__(self, *, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self._row = _RowState()
+        self._sheet_rows = None
+        for field in self.fields.values():
+            if field.column_name is not None:
+                field.column_name = force_str(field.column_name)
+        importable = self.get_import_fields()
+        self._importable = [
+            (name, field)
+            for name, field in self.fields.items()
+            if field in importable and not field.readonly and field.attribute
+        ]
+
+    # Columns -------------------------------------------------------------------------------------------
+
+    def import_columns(self) -> list[dict]:
+        """The columns an import file may have, for the import page: name, column header, required, help."""
+        columns = []
+        importable = self.get_import_fields()
+        for name in self.get_import_order():
+            field = self.fields.get(name)
+            if field is None or (field not in importable and name not in self.required_columns):
+                continue
+            columns.append(
+                {
+                    "name": name,
+                    "header": field.column_name,
+                    "required": name in self.required_columns,
+                    "reference_only": field.readonly and name not in self.required_columns,
+                    "help": self.column_help.get(name, ""),
+                }
+            )
+        return columns
+
+    def header_aliases(self) -> dict[str, str]:
+        """Every header a file may use for a column (in any of the portal's languages, case and spacing
+        ignored) → the column's header in the active language."""
+        aliases = {}
+        declared = type(self).fields
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                for name, field in declared.items():
+                    if name in self.fields and field.column_name is not None:
+                        aliases.setdefault(header_key(force_str(field.column_name)), self.fields[name].column_name)
+        for field in self.fields.values():  # the active language wins
+            if field.column_name is not None:
+                aliases[header_key(field.column_name)] = field.column_name
+        return aliases
+
+    def column_for(self, key: str) -> str:
+        """The column header of a field name, attribute or model field name ('' for errors about the row)."""
+        if key in (None, NON_FIELD_ERRORS):
+            return ""
+        for name, field in self.fields.items():
+            if key in (name, field.attribute):
+                return field.column_name
+        for field in self.fields.values():
+            if field.attribute and field.attribute.split("__")[0] == key:
+                return field.column_name
+        return key
+
+    def row_label(self, row: dict) -> str:
+        """A short name of what a row is about, for the preview (override)."""
+        return ""
+
+    # Export --------------------------------------------------------------------------------------------
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(value, str):
+            if kwargs.get("force_native_type"):
+                value = _illegal_xlsx_characters().sub("", value)
+            value = neutralise(value)
+        return value
+
+    # Import: hooks for subclasses -----------------------------------------------------------------------
+
+    def prepare_import(self, dataset) -> None:
+        """Load what the rows will be looked up in, in bulk, once per import (override)."""
+
+    def find_instance(self, row, instance_loader):
+        """The existing object a row is about, or None for a new one. Raise a ValidationError (keyed by field
+        name) if the row does not say which object it is about."""
+        return self.get_instance(instance_loader, row)
+
+    def check_row(self, *, instance, row, new: bool, changed: list[str], errors: dict) -> None:
+        """Permission and business rules for one row, after its values are set on ``instance``; add problems
+        with ``add_error(errors, field_name, message)`` (override)."""
+
+    def sheet_row(self, row_number: int) -> int:
+        """The spreadsheet row number of the dataset's ``row_number``-th row (counting from 1)."""
+        if self._sheet_rows and 0 < row_number <= len(self._sheet_rows):
+            return self._sheet_rows[row_number - 1]
+        return row_number + 1
+
+    # Import: the library's steps ------------------------------------------------------------------------
+
+    def get_diff_class(self):
+        return _NoDiff
+
+    def before_import(self, dataset, **kwargs):
+        self._sheet_rows = kwargs.get("sheet_rows")
+        for field in self.fields.values():
+            if hasattr(field.widget, "reset"):
+                field.widget.reset()
+        self.prepare_import(dataset)
+
+    def before_import_row(self, row, **kwargs):
+        for key, value in row.items():
+            row[key] = unneutralise(value)
+
+    def get_or_init_instance(self, instance_loader, row):
+        self._row = _RowState()
+        try:
+            instance = self.find_instance(row, instance_loader)
+        except ValidationError as error:
+            self._row.key_errors = error.update_error_dict({})
+            instance = None
+        if instance is not None:
+            return instance, False
+        return self.init_instance(row), True
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        self._row.new = new
+        for name, field in self._import_fields_in(row):
+            if self._is_m2m(field):
+                self._row.before[name] = (
+                    {obj.pk for obj in field.get_value(instance).all()} if instance.pk is not None else set()
+                )
+            else:
+                self._row.before[name] = field.get_value(instance)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {key: list(value) for key, value in self._row.key_errors.items()}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            for key, messages in error.update_error_dict({}).items():
+                if key not in errors:  # a key column's problem is already reported
+                    errors[key] = messages
+        for name, field in self._import_fields_in(row):
+            if self._is_m2m(field):
+                try:
+                    self._row.m2m[name] = field.clean(row, **kwargs)
+                except ValueError as error:
+                    add_error(errors, field.attribute, force_str(error))
+        self._row.changed = self._changed_fields(instance, errors)
+        if not self._row.key_errors:
+            self.check_row(instance=instance, row=row, new=self._row.new, changed=self._row.changed, errors=errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        return not import_validation_errors and not self._row.new and not self._row.changed
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        relations = {f.name for f in instance._meta.concrete_fields if f.is_relation}
+        try:
+            instance.full_clean(exclude=set(errors) | relations, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_m2m(self, instance, row, **kwargs):
+        """Write only the many-to-many columns that changed (no query for the others)."""
+        if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
+            return
+        for name, field in self._import_fields_in(row):
+            if self._is_m2m(field) and (self._row.new or name in self._row.changed):
+                getattr(instance, field.attribute).set(self._row.m2m.get(name, []))
+
+    def after_import_row(self, row, row_result, **kwargs):
+        row_result.changed_columns = [self.fields[name].column_name for name in self._row.changed]
+
+    # Helpers --------------------------------------------------------------------------------------------
+
+    def _import_fields_in(self, row):
+        return [(name, field) for name, field in self._importable if field.column_name in row]
+
+    @staticmethod
+    def _is_m2m(field) -> bool:
+        return isinstance(field.widget, widgets.ManyToManyWidget)
+
+    def _changed_fields(self, instance, errors) -> list[str]:
+        changed = []
+        for name, before in self._row.before.items():
+            field = self.fields[name]
+            if field.attribute in errors or name in errors:
+                continue
+            if self._is_m2m(field):
+                after = {obj.pk for obj in self._row.m2m.get(name, [])}
+            else:
+                after = field.get_value(instance)
+            if _comparable(after) != _comparable(before):
+                changed.append(name)
+        return changed
+
+
+def _comparable(value):
+    """Text compared with line ends normalised: a workbook gives back CR LF (what browsers send) as LF."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+def header_key(header: str) -> str:
+    return "".join(str(header).split()).casefold()

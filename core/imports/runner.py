@@ -1,0 +1,227 @@
+"""Running an import: checks, reading, header matching, then django-import-export's ``import_data`` inside one
+transaction under the importing user (so the audit history names them), all rows or none.
+
+``run_import(dry_run=True)`` is the preview: the rows are written and always rolled back, so database rules are
+checked too. ``run_import(dry_run=False)`` writes, and rolls everything back if any row has a problem.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.results import RowResult
+
+from core.audit import set_actor
+
+from .files import Table, check_import_data, read_table
+from .resources import PortalModelResource, header_key
+
+logger = logging.getLogger(__name__)
+
+NEW = "new"
+UPDATED = "update"
+UNCHANGED = "unchanged"
+INVALID = "invalid"
+
+KIND_LABELS = {
+    NEW: gettext_lazy("new"),
+    UPDATED: gettext_lazy("updated"),
+    UNCHANGED: gettext_lazy("unchanged"),
+    INVALID: gettext_lazy("error"),
+}
+_KINDS = {
+    RowResult.IMPORT_TYPE_NEW: NEW,
+    RowResult.IMPORT_TYPE_UPDATE: UPDATED,
+    RowResult.IMPORT_TYPE_SKIP: UNCHANGED,
+    RowResult.IMPORT_TYPE_INVALID: INVALID,
+    RowResult.IMPORT_TYPE_ERROR: INVALID,
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem: its spreadsheet row (the header is row 1; None for the whole file), the column header
+    ('' for the whole row) and what is wrong."""
+
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self):
+        if self.row is not None and self.column:
+            return _("Row %(row)s, %(column)s: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        if self.row is not None:
+            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return self.message
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    kind: str
+    label: str = ""
+    changed: list[str] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def kind_label(self):
+        return KIND_LABELS[self.kind]
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did (or, at a dry run, would do)."""
+
+    dry_run: bool
+    rows: list[RowOutcome] = field(default_factory=list)
+    file_issues: list[Issue] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for row in self.rows if row.kind == kind)
+
+    @property
+    def new(self) -> int:
+        return self.count(NEW)
+
+    @property
+    def updated(self) -> int:
+        return self.count(UPDATED)
+
+    @property
+    def unchanged(self) -> int:
+        return self.count(UNCHANGED)
+
+    @property
+    def invalid(self) -> int:
+        return self.count(INVALID)
+
+    @property
+    def issues(self) -> list[Issue]:
+        return self.file_issues + [issue for row in self.rows for issue in row.issues]
+
+    @property
+    def ok(self) -> bool:
+        """True when every row can be imported (and there is at least one row)."""
+        return bool(self.rows) and not self.issues
+
+
+def run_import(
+    *, resource: PortalModelResource, data: bytes, fmt: str, user, dry_run: bool, name: str = ""
+) -> ImportOutcome:
+    """Check, read and import a file with ``resource`` as ``user``, in one transaction: all rows or none."""
+    outcome = ImportOutcome(dry_run=dry_run)
+    try:
+        check_import_data(data, fmt, name=name)
+        table = read_table(data, fmt, name=name)
+    except ValidationError as error:
+        outcome.file_issues = [Issue(None, "", message) for message in error.messages]
+        return outcome
+    dataset, sheet_rows = prepare_dataset(resource, table, outcome)
+    if outcome.file_issues:
+        return outcome
+    with set_actor(user), transaction.atomic():
+        result = resource.import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=False,
+            use_transactions=True,
+            rollback_on_validation_errors=True,  # all or nothing (the library's default is False)
+            sheet_rows=sheet_rows,
+        )
+        _collect(resource, dataset, sheet_rows, result, outcome)
+        if dry_run or not outcome.ok:
+            transaction.set_rollback(True)
+    return outcome
+
+
+def prepare_dataset(resource: PortalModelResource, table: Table, outcome: ImportOutcome):
+    """Match the file's headers to the resource's columns (in any language) and build the dataset; problems
+    with the file as a whole go to ``outcome.file_issues``."""
+    aliases = resource.header_aliases()
+    headers, seen = [], set()
+    for position, header in enumerate(table.headers, start=1):
+        column = aliases.get(header_key(header)) if header else None
+        if column is None:
+            if header:
+                outcome.ignored_columns.append(header)
+            headers.append(f"\x00ignored-{position}")  # never a column name of a resource
+        elif column in seen:
+            outcome.file_issues.append(
+                Issue(None, column, _("The column “%(column)s” appears more than once.") % {"column": column})
+            )
+            headers.append(f"\x00ignored-{position}")
+        else:
+            seen.add(column)
+            headers.append(column)
+    missing = [
+        resource.fields[name].column_name
+        for name in resource.required_columns
+        if resource.fields[name].column_name not in seen
+    ]
+    if missing:
+        outcome.file_issues.append(
+            Issue(None, "", _("The file lacks these required columns: %(columns)s.") % {"columns": "、".join(missing)})
+        )
+    if not table.rows:
+        outcome.file_issues.append(Issue(None, "", _("The file has no rows to import.")))
+    dataset = tablib.Dataset(headers=headers)
+    for _number, values in table.rows:
+        dataset.append(values)
+    return dataset, [number for number, _values in table.rows]
+
+
+def _collect(resource, dataset, sheet_rows, result, outcome: ImportOutcome) -> None:
+    for error in result.base_errors:
+        outcome.file_issues.append(Issue(None, "", error_message(resource, error.error)))
+    if len(result.rows) != len(dataset):  # the import stopped before the rows (see the file issues)
+        if not outcome.file_issues:
+            outcome.file_issues.append(Issue(None, "", _("The file could not be imported.")))
+        return
+    for index, (row_result, values) in enumerate(zip(result.rows, dataset, strict=True)):
+        number = sheet_rows[index]
+        row = dict(zip(dataset.headers, values, strict=False))
+        kind = _KINDS.get(row_result.import_type, INVALID)
+        issues = []
+        if row_result.validation_error is not None:
+            for key, messages in _message_dict(row_result.validation_error).items():
+                column = resource.column_for(key)
+                issues.extend(Issue(number, column, message) for message in messages)
+        for error in row_result.errors:
+            issues.append(Issue(number, "", error_message(resource, error.error)))
+        outcome.rows.append(
+            RowOutcome(
+                row=number,
+                kind=INVALID if issues else kind,
+                label=resource.row_label(row) or (row_result.object_repr or ""),
+                changed=list(getattr(row_result, "changed_columns", [])),
+                issues=issues,
+            )
+        )
+
+
+def _message_dict(error: ValidationError) -> dict:
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {NON_FIELD_ERRORS: error.messages}
+
+
+def error_message(resource, error: Exception) -> str:
+    """A message for an unexpected error in a row: the rule a database constraint states, else a general
+    message (the details go to the log, not to the page)."""
+    if isinstance(error, IntegrityError):
+        text = str(error)
+        for constraint in resource._meta.model._meta.constraints:
+            if constraint.name in text:
+                return str(constraint.get_violation_error_message())
+        return _("This row breaks a rule of the database and cannot be saved.")
+    logger.error("import row failed", exc_info=error)
+    return _("This row could not be imported because of an unexpected error.")

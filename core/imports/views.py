@@ -1,0 +1,228 @@
+"""The import and export pages, generic: an app describes its import with an ``ImportFlow`` and its views call
+``import_upload``, ``import_confirm`` and ``export_response``.
+
+The flow: GET the upload page → POST a file → checks → dry run (rolled back) → preview listing every row and
+its problems; the file stays on the server (MEDIA_ROOT/imports/, random name, known only to the user's session)
+→ POST confirm → the real import, all rows or none → message with the counts and redirect. A file with
+problems offers no confirmation, and the confirm view refuses it.
+"""
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .files import CSV, XLSX, delete_import_file, load_import_file, store_import_file
+from .forms import ImportUploadForm
+from .runner import ImportOutcome, run_import
+
+EXPORT_FORMATS = (XLSX, CSV)
+CONTENT_TYPES = {
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    CSV: "text/csv; charset=utf-8",
+}
+SESSION_KEY = "imports"
+
+
+def _anyone(user) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class ImportFlow:
+    """What one app's import needs: its resource, who may import, and where its pages are (URL names)."""
+
+    key: str  # names the user's pending file in the session, e.g. "plans.measure"
+    title: str  # page title, e.g. gettext_lazy("Import measures")
+    resource_class: type
+    upload_url: str
+    confirm_url: str
+    done_url: str  # where a successful import leads
+    export_url: str = ""  # the export whose file is the import's template
+    may_import: Callable = _anyone
+    template_query: Callable = field(default=lambda user: {})  # export filters for the template download
+
+    def resource(self, user):
+        return self.resource_class(user=user)
+
+
+# Import pages ----------------------------------------------------------------------------------------------
+
+
+def import_upload(request, flow: ImportFlow):
+    """GET: the upload page. POST: check the file, keep it, dry-run it and show the preview."""
+    _require_import(request, flow)
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            return _preview(request, flow, form)
+    else:
+        form = ImportUploadForm()
+    return render(request, "imports/upload.html", _upload_context(request, flow, form))
+
+
+def import_confirm(request, flow: ImportFlow):
+    """POST: import the file the user previewed, for real, all rows or none."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _require_import(request, flow)
+    pending = _pending(request, flow)
+    if not pending or not secrets.compare_digest(str(pending.get("token", "")), request.POST.get("token", "")):
+        messages.error(request, _("There is no checked file waiting to be imported; upload it again."))
+        return redirect(flow.upload_url)
+    _forget(request, flow)
+    if not pending.get("ok"):
+        delete_import_file(pending.get("file"))
+        messages.error(request, _("The file has problems, so nothing was imported; correct it and upload it again."))
+        return redirect(flow.upload_url)
+    data = load_import_file(pending.get("file", ""))
+    if data is None:
+        messages.error(request, _("The uploaded file has expired; upload it again."))
+        return redirect(flow.upload_url)
+    try:
+        outcome = run_import(
+            resource=flow.resource(request.user),
+            data=data,
+            fmt=pending["format"],
+            user=request.user,
+            dry_run=False,
+            name=pending.get("name", ""),
+        )
+    finally:
+        delete_import_file(pending["file"])
+    if outcome.ok:
+        messages.success(request, import_summary(outcome))
+        return redirect(flow.done_url)
+    messages.error(request, _("Nothing was imported: the file has problems (listed below)."))
+    return render(request, "imports/preview.html", _preview_context(request, flow, outcome, pending, can_confirm=False))
+
+
+def import_summary(outcome: ImportOutcome) -> str:
+    return _("Import finished: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.") % {
+        "new": outcome.new,
+        "updated": outcome.updated,
+        "unchanged": outcome.unchanged,
+    }
+
+
+def _preview(request, flow: ImportFlow, form: ImportUploadForm):
+    upload = form.cleaned_data["file"]
+    outcome = run_import(
+        resource=flow.resource(request.user),
+        data=form.file_data,
+        fmt=form.file_format,
+        user=request.user,
+        dry_run=True,
+        name=upload.name,
+    )
+    _discard_pending(request, flow)
+    pending = {"name": upload.name, "format": form.file_format, "ok": outcome.ok}
+    if outcome.ok:
+        pending["file"] = store_import_file(form.file_data, form.file_format)
+        pending["token"] = secrets.token_urlsafe(16)
+        _remember(request, flow, pending)
+    return render(request, "imports/preview.html", _preview_context(request, flow, outcome, pending, outcome.ok))
+
+
+def _require_import(request, flow: ImportFlow) -> None:
+    if not (request.user.is_authenticated and request.user.is_active and flow.may_import(request.user)):
+        raise PermissionDenied
+
+
+def _upload_context(request, flow: ImportFlow, form) -> dict:
+    resource = flow.resource(request.user)
+    template_url = ""
+    if flow.export_url:
+        query = {**flow.template_query(request.user), "format": XLSX}
+        template_url = reverse(flow.export_url) + "?" + urlencode(query)
+    return {
+        "flow": flow,
+        "form": form,
+        "columns": resource.import_columns(),
+        "template_url": template_url,
+        "max_size": filesizeformat(settings.IMPORT_MAX_BYTES),
+    }
+
+
+def _preview_context(request, flow: ImportFlow, outcome: ImportOutcome, pending: dict, can_confirm: bool) -> dict:
+    return {
+        "flow": flow,
+        "outcome": outcome,
+        "file_name": pending.get("name", ""),
+        "token": pending.get("token", ""),
+        "can_confirm": can_confirm,
+    }
+
+
+# The pending file in the session ---------------------------------------------------------------------------
+
+
+def _pending(request, flow: ImportFlow) -> dict | None:
+    return request.session.get(SESSION_KEY, {}).get(flow.key)
+
+
+def _remember(request, flow: ImportFlow, pending: dict) -> None:
+    slots = request.session.get(SESSION_KEY, {})
+    slots[flow.key] = pending
+    request.session[SESSION_KEY] = slots
+
+
+def _forget(request, flow: ImportFlow) -> None:
+    slots = request.session.get(SESSION_KEY, {})
+    if slots.pop(flow.key, None) is not None:
+        request.session[SESSION_KEY] = slots
+
+
+def _discard_pending(request, flow: ImportFlow) -> None:
+    """A new upload replaces the previous one: its file goes."""
+    pending = _pending(request, flow)
+    if pending:
+        delete_import_file(pending.get("file"))
+        _forget(request, flow)
+
+
+# Export ------------------------------------------------------------------------------------------------------
+
+
+def export_format(request) -> str | None:
+    """The export format asked for by ``?format=`` (xlsx by default), or None if it is not one we write."""
+    fmt = request.GET.get("format", XLSX).lower()
+    return fmt if fmt in EXPORT_FORMATS else None
+
+
+def export_response(*, resource, queryset, fmt: str, filename: str, ascii_filename: str = "export") -> HttpResponse:
+    """A download of ``queryset`` exported by ``resource`` as xlsx or csv (UTF-8 with BOM, which Excel opens
+    correctly). ``filename`` is without extension; text cells are neutralised by the resource."""
+    dataset = resource.export(queryset=queryset, force_native_type=fmt == XLSX)
+    dataset.title = filename
+    if fmt == XLSX:
+        content = dataset.export("xlsx")
+    else:
+        content = dataset.export("csv").encode("utf-8-sig")
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = attachment_disposition(f"{filename}.{fmt}", f"{ascii_filename}.{fmt}")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def attachment_disposition(filename: str, ascii_filename: str) -> str:
+    """Content-Disposition for a download with a non-ASCII name (RFC 6266 / RFC 5987 ``filename*``), with an
+    ASCII fallback for old clients."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in ascii_filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def dated_filename(stem: str, year: int | None = None) -> str:
+    """``<stem>_<year>``, or ``<stem>_<today as YYYYMMDD>`` when the export is not about one year."""
+    suffix = str(year) if year else timezone.localdate().strftime("%Y%m%d")
+    return f"{stem}_{suffix}"
