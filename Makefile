@@ -67,7 +67,7 @@ format: $(DEV_STAMP)
 
 # Compiled .mo files are committed, so `make run` never needs gettext; this target (which does) refreshes them.
 messages: $(DEV_STAMP)
-	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --ignore=tests --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
 
 # Regenerates both locks in throwaway virtualenvs (pip-tools is not used); see scripts/lock-requirements.

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 __all__ = ["ACTION_LABELS", "history_for", "set_actor", "track"]
 
 # Bookkeeping fields whose change says nothing a reader needs.
-UNTRACKED_FIELDS = ("created_at", "updated_at")
+UNTRACKED_FIELDS = ("created_at", "updated_at", "is_demo")
 
 
 def track(model, *, m2m_fields: tuple[str, ...] = (), exclude_fields: tuple[str, ...] = ()) -> None:

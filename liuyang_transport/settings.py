@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str
@@ -110,6 +111,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Periodic work, declared here in one place (Celery beat runs it in deployments).
+CELERY_BEAT_SCHEDULE = {
+    "purge-stale-import-files": {"task": "core.purge_stale_import_files", "schedule": crontab(hour=3, minute=15)},
+}
 
 # Users, passwords and lockout after failed logins (django-axes).
 AUTH_USER_MODEL = "organisation.User"

@@ -1,6 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,11 +61,13 @@ class ReportForm(BootstrapFormMixin, forms.Form):
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,
-        help_text=_("PDF, Word, Excel, pictures or ZIP; each file at most the configured size."),
     )
 
     def __init__(self, *args, month_fixed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = _("PDF, Word, Excel, pictures or ZIP; at most %(size)s each.") % {
+            "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)
+        }
         if month_fixed:
             self.fields["month"].disabled = True
 
