@@ -29,7 +29,7 @@ def history_for(obj, limit: int = 50):
     content_type = ContentType.objects.get_for_model(obj.__class__)
     return (
         LogEntry.objects.filter(content_type=content_type, object_pk=str(obj.pk))
-        .select_related("actor")
+        .select_related("actor", "content_type")
         .order_by("-timestamp")[:limit]
     )
 

@@ -204,10 +204,10 @@ def progress_report_submit(*, user, report: ProgressReport) -> ProgressReport:
 
 def _review(*, user, report: ProgressReport) -> ProgressReport:
     """Lock the report and check it is still waiting for this reviewer."""
-    _require(ProgressReport.objects.restrict(user, "review"), report, _("You may not review this report."))
     locked = ProgressReport.objects.select_for_update().select_related("measure").get(pk=report.pk)
-    if locked.state != ReportState.SUBMITTED:
-        raise ValidationError(_("This report has already been reviewed."))
+    if locked.state != ReportState.SUBMITTED and ProgressReport.objects.restrict(user).filter(pk=report.pk).exists():
+        raise ValidationError(_("This report is not waiting for review."))
+    _require(ProgressReport.objects.restrict(user, "review"), locked, _("You may not review this report."))
     locked.reviewed_by = user
     locked.reviewed_at = timezone.now()
     return locked

@@ -74,6 +74,10 @@ def plan_import_text(request):
     form = PlanTextForm(request.POST or None, request.FILES or None)
     parsed = errors = None
     if request.method == "POST" and form.is_valid():
+        if form.cleaned_data.get("file"):
+            # Put the uploaded text in the text box, so that confirming sends it back without the file.
+            form = PlanTextForm({**request.POST.dict(), "text": form.cleaned_data["text"]})
+            form.is_valid()
         try:
             parsed = parse_plan(form.cleaned_data["text"])
         except PlanParseError as error:
