@@ -30,7 +30,7 @@ def history_for(obj, limit: int = 50):
     return (
         LogEntry.objects.filter(content_type=content_type, object_pk=str(obj.pk))
         .select_related("actor", "content_type")
-        .order_by("-timestamp")[:limit]
+        .order_by("-timestamp", "-pk")[:limit]
     )
 
 

@@ -26,3 +26,9 @@ def _require_postgres(request):
 
 
 # --- end of the database guard -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Personas and demo users have their passwords hashed: a fast hasher keeps the suite quick (tests only)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

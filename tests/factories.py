@@ -104,3 +104,51 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
             state=ReportState.SUBMITTED,
             submitted_at=factory.LazyFunction(lambda: datetime.datetime(2020, 5, 25, 2, tzinfo=datetime.UTC)),
         )
+
+
+# --- Reports' parts, comments and uploads (tests/plans) ------------------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
+    """An uploaded file as a form or a service receives it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def pdf_upload(name: str = "进度材料.pdf"):
+    """A small file that really is a PDF."""
+    return upload(name, PDF_BYTES, "application/pdf")
+
+
+class ReportProblemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.ReportProblem"
+
+    report = factory.SubFactory(ProgressReportFactory)
+    category = "funding"
+    description = "资金缺口较大"
+
+
+class ReportAttachmentFactory(factory.django.DjangoModelFactory):
+    """Writes a file under MEDIA_ROOT: use with the ``tmp_media`` fixture."""
+
+    class Meta:
+        model = "plans.ReportAttachment"
+
+    report = factory.SubFactory(ProgressReportFactory)
+    file = factory.LazyFunction(pdf_upload)
+    original_name = "进度材料.pdf"
+    size = len(PDF_BYTES)
+    uploaded_by = factory.SelfAttribute("report.author")
+
+
+class MeasureCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.MeasureComment"
+
+    measure = factory.SubFactory(MeasureFactory)
+    author = factory.SubFactory(LeaderFactory)
+    text = "请加快推进。"

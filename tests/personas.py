@@ -70,3 +70,32 @@ def login(client):
         return client
 
     return _login
+
+
+# --- Reports and files (tests/plans) -------------------------------------------------------------------------------
+# draft_a: alice's draft report on measure_a (June 2020); submitted_a: her report for May 2020, waiting for carol.
+
+
+@pytest.fixture
+def draft_a(alice, measure_a):
+    import datetime
+
+    from tests.factories import ProgressReportFactory
+
+    return ProgressReportFactory(measure=measure_a, author=alice, month=datetime.date(2020, 6, 1))
+
+
+@pytest.fixture
+def submitted_a(alice, measure_a):
+    import datetime
+
+    from tests.factories import ProgressReportFactory
+
+    return ProgressReportFactory(measure=measure_a, author=alice, month=datetime.date(2020, 5, 1), submitted=True)
+
+
+@pytest.fixture
+def tmp_media(settings, tmp_path):
+    """Uploaded files go to a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
