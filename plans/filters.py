@@ -36,8 +36,7 @@ class MeasureFilter(django_filters.FilterSet):
         return queryset.filter(Q(lead_unit=unit) | Q(cooperating_units=unit)).distinct()
 
     def filter_overdue(self, queryset, name, value):
-        condition = queryset.overdue_q()
-        return queryset.filter(condition if value else ~condition)
+        return queryset.overdue() if value else queryset.exclude(queryset.overdue_q())
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value) | Q(target__icontains=value))

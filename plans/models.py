@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import ProblemCategory
 
 from .choices import MeasureStatus, ReportState
-from .querysets import CheckpointQuerySet, KeyTaskQuerySet, MeasureQuerySet, ProgressReportQuerySet
+from .querysets import KeyTaskQuerySet, MeasureQuerySet, ProgressReportQuerySet
 
 PERCENT = [MaxValueValidator(100)]
 
@@ -169,8 +169,6 @@ class Checkpoint(models.Model):
     due_date = models.DateField(_("due date"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-
-    objects = CheckpointQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("checkpoint")

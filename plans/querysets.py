@@ -60,11 +60,6 @@ class KeyTaskQuerySet(models.QuerySet):
         )
 
 
-class CheckpointQuerySet(models.QuerySet):
-    def overdue(self, today: datetime.date | None = None):
-        return self.filter(done_on__isnull=True, due_date__lt=_today(today))
-
-
 class ProgressReportQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view"):
         """``view``: administrators and leaders see every report but other people's drafts; a unit's members see
