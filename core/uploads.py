@@ -24,11 +24,12 @@ _SIGNATURES = {
 ATTACHMENT_EXTENSIONS = tuple(sorted(_SIGNATURES))
 
 
-def check_size(upload, limit: int) -> None:
-    if upload.size > limit:
+def check_size(name: str, size: int, limit: int) -> None:
+    if size > limit:
         raise ValidationError(
             _("%(name)s is %(size)s; the limit is %(limit)s.")
-            % {"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)},
+            code="too_big",
         )
 
 
@@ -41,7 +42,7 @@ def read_head(upload, length: int = 16) -> bytes:
 
 def check_attachment(upload) -> None:
     """An attachment must be within the size limit and really be the type its name says."""
-    check_size(upload, settings.ATTACHMENT_MAX_BYTES)
+    check_size(upload.name, upload.size, settings.ATTACHMENT_MAX_BYTES)
     extension = PurePath(upload.name).suffix.lower()
     signatures = _SIGNATURES.get(extension)
     if signatures is None:

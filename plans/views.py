@@ -315,9 +315,7 @@ def review_queue(request):
     if not (request.user.is_unit_head or request.user.is_administrator):
         raise PermissionDenied
     reports = ProgressReport.objects.restrict(request.user, "review").for_list().order_by("submitted_at")
-    return render(
-        request, "plans/review_queue.html", {"page_obj": _page(request, reports), "review_form": ReviewForm()}
-    )
+    return render(request, "plans/review_queue.html", {"page_obj": _page(request, reports)})
 
 
 @login_required

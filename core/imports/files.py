@@ -71,7 +71,7 @@ def import_format(name: str) -> str:
 
 def check_import_upload(upload) -> tuple[str, bytes]:
     """Check an uploaded import file before anything parses it; return its format and its bytes."""
-    check_size(upload, settings.IMPORT_MAX_BYTES)
+    check_size(upload.name, upload.size, settings.IMPORT_MAX_BYTES)
     fmt = import_format(upload.name)
     upload.seek(0)
     data = upload.read(settings.IMPORT_MAX_BYTES + 1)
@@ -82,12 +82,7 @@ def check_import_upload(upload) -> tuple[str, bytes]:
 
 def check_import_data(data: bytes, fmt: str, *, name: str = "") -> None:
     """The checks on the bytes of an import file (also re-run on a stored file before it is imported)."""
-    if len(data) > settings.IMPORT_MAX_BYTES:
-        raise ValidationError(
-            _("%(name)s is %(size)s; the limit is %(limit)s.")
-            % {"name": name, "size": filesizeformat(len(data)), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)},
-            code="too_big",
-        )
+    check_size(name, len(data), settings.IMPORT_MAX_BYTES)
     if fmt == XLSX:
         _check_xlsx(data, name)
     elif fmt == CSV:

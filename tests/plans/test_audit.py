@@ -65,15 +65,20 @@ def test_a_measure_update_records_before_and_after(alice, measure_a):
     assert "updated_at" not in entry.changes_dict  # bookkeeping is left out
 
 
-def test_writing_a_report_records_its_creation_and_its_problems(alice, measure_a):
-    report = services.progress_report_create(
-        user=alice,
-        measure=measure_a,
+def write_report(author, measure):
+    """A draft report with one problem, written through the service."""
+    return services.progress_report_create(
+        user=author,
+        measure=measure,
         month=MAY,
         text="推进中",
         progress=30,
         problems=[services.Problem("land", "征地")],
     )
+
+
+def test_writing_a_report_records_its_creation_and_its_problems(alice, measure_a):
+    report = write_report(alice, measure_a)
 
     created = last_entry(report, LogEntry.Action.CREATE)
     assert_by(created, alice)
@@ -82,14 +87,7 @@ def test_writing_a_report_records_its_creation_and_its_problems(alice, measure_a
 
 
 def test_replacing_a_reports_problems_records_their_deletion(alice, measure_a):
-    report = services.progress_report_create(
-        user=alice,
-        measure=measure_a,
-        month=MAY,
-        text="推进中",
-        progress=30,
-        problems=[services.Problem("land", "征地")],
-    )
+    report = write_report(alice, measure_a)
     problem = report.problems.get()
 
     services.progress_report_update(user=alice, report=report, text="推进中", progress=30)
