@@ -46,7 +46,10 @@ INSTALLED_APPS = [
     "organisation",
     "plans",
     "projects",
+    "enterprises",
     "safety",
+    "inspections",
+    "emergency",
 ]
 
 MIDDLEWARE = [

@@ -6,5 +6,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("organisation.urls")),
     path("plans/", include("plans.urls")),
+    # urls: projects
+    # urls: safety
+    # urls: enterprises
+    # urls: inspections
+    # urls: emergency
     path("", include("core.urls")),
 ]

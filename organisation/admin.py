@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import PortalModelAdmin
 
-from .models import Unit, User
+from .models import Township, Unit, User
 
 
 @admin.register(Unit)
@@ -13,6 +13,13 @@ class UnitAdmin(PortalModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
     list_select_related = ["overseeing_leader"]
+
+
+@admin.register(Township)
+class TownshipAdmin(PortalModelAdmin):
+    list_display = ["name", "kind", "code", "sort_order", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "code"]
 
 
 @admin.register(User)

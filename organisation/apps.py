@@ -9,7 +9,8 @@ class OrganisationConfig(AppConfig):
     def ready(self):
         from core.audit import track
 
-        from .models import Unit, User
+        from .models import Township, Unit, User
 
+        track(Township)
         track(Unit)
         track(User, exclude_fields=("password", "last_login"))

@@ -40,6 +40,39 @@ class Unit(models.Model):
         return reverse("plans:measure_list") + f"?unit={self.pk}"
 
 
+class Township(models.Model):
+    """One of Liuyang's township-level divisions (街道 / 镇 / 乡): editable reference data, kept in the database."""
+
+    class Kind(models.TextChoices):
+        SUBDISTRICT = "subdistrict", _("Subdistrict")
+        TOWN = "town", _("Town")
+        TOWNSHIP = "township", _("Township")
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    code = models.CharField(
+        _("division code"),
+        max_length=12,
+        blank=True,
+        help_text=_("The statistical division code, e.g. 430181201."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Clear this for a division merged away; its records keep it.")
+    )
+
+    class Meta:
+        verbose_name = _("township")
+        verbose_name_plural = _("townships")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="%(app_label)s_%(class)s_unique_code"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class User(AbstractUser):
     """A bureau user. What they may do follows from their role and their unit."""
 

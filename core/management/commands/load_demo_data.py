@@ -12,6 +12,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             logins = organisation.demo.load()
             plans.demo.load()
+            # demo: projects
+            # demo: enterprises
+            # demo: safety
+            # demo: inspections
+            # demo: emergency
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(f"Demo users (password for all: {organisation.demo.DEMO_PASSWORD}):")
         for username, description in logins:
