@@ -8,6 +8,12 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Portal core")
 
+    def ready(self):
+        from . import models
+        from .audit import track
+
+        track(models.ImportJob, exclude_fields=("rows_done", "rows_total", "issues", "updated_at"))
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False

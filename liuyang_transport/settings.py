@@ -167,6 +167,12 @@ STORAGES = {
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)  # rows of one import file
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 1000)  # more rows: a background job (core.imports.jobs)
+IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 1000)  # rows per bulk insert/update on the fast path
+IMPORT_MAX_ISSUES = env_int("IMPORT_MAX_ISSUES", 1000)  # row problems kept by the fast path
+IMPORT_JOB_MAX_ISSUES = env_int("IMPORT_JOB_MAX_ISSUES", 500)  # row problems kept on a job
+IMPORT_JOB_STALE_SECONDS = env_int("IMPORT_JOB_STALE_SECONDS", 2 * 3600)  # a running job's worker presumed lost
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -90,6 +90,11 @@ class PortalModelResource(resources.ModelResource):
     required_columns: tuple[str, ...] = ()
     #: Field name → help text shown with the expected columns on the import page.
     column_help: dict = {}
+    #: Take the fast path for large files (``core.imports.bulk``): the same row checks, then bulk writes and
+    #: bulk audit entries; model ``save()`` and save signals are not called (see that module).
+    bulk: bool = False
+    #: ``progress(done, total)`` while an import runs (set by ``run_import``).
+    progress = None
 
     class Meta:
         report_skipped = True
@@ -188,6 +193,10 @@ class PortalModelResource(resources.ModelResource):
         """Permission and business rules for one row, after its values are set on ``instance``; add problems
         with ``add_error(errors, field_name, message)`` (override)."""
 
+    def before_bulk_write(self, instances: list) -> None:
+        """Fast path only (``bulk = True``): called once inside the import's transaction with the new instances
+        about to be inserted, for what ``save()`` would do (e.g. numbers from a sequence, in bulk) (override)."""
+
     def sheet_row(self, row_number: int) -> int:
         """The spreadsheet row number of the dataset's ``row_number``-th row (counting from 1)."""
         if self._sheet_rows and 0 < row_number <= len(self._sheet_rows):
@@ -274,6 +283,9 @@ class PortalModelResource(resources.ModelResource):
 
     def after_import_row(self, row, row_result, **kwargs):
         row_result.changed_columns = [self.fields[name].column_name for name in self._row.changed]
+        number = kwargs.get("row_number", 0)
+        if self.progress is not None and number % 500 == 0:
+            self.progress(number, len(self._sheet_rows or ()))
 
     # Helpers --------------------------------------------------------------------------------------------
 

@@ -6,9 +6,11 @@ checked too. ``run_import(dry_run=False)`` writes, and rolls everything back if 
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -78,15 +80,19 @@ class RowOutcome:
 
 @dataclass
 class ImportOutcome:
-    """What an import did (or, at a dry run, would do)."""
+    """What an import did (or, at a dry run, would do). A large import on the fast path keeps no rows, only
+    ``totals`` by kind and the first problems (``row_issues``; ``more_issues`` counts those left out)."""
 
     dry_run: bool
     rows: list[RowOutcome] = field(default_factory=list)
     file_issues: list[Issue] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    row_issues: list[Issue] = field(default_factory=list)
+    more_issues: int = 0
 
     def count(self, kind: str) -> int:
-        return sum(1 for row in self.rows if row.kind == kind)
+        return self.totals.get(kind, 0) + sum(1 for row in self.rows if row.kind == kind)
 
     @property
     def new(self) -> int:
@@ -105,19 +111,35 @@ class ImportOutcome:
         return self.count(INVALID)
 
     @property
+    def total(self) -> int:
+        return sum(self.totals.values()) + len(self.rows)
+
+    @property
     def issues(self) -> list[Issue]:
-        return self.file_issues + [issue for row in self.rows for issue in row.issues]
+        return self.file_issues + self.row_issues + [issue for row in self.rows for issue in row.issues]
 
     @property
     def ok(self) -> bool:
         """True when every row can be imported (and there is at least one row)."""
-        return bool(self.rows) and not self.issues
+        return self.total > 0 and not self.issues and not self.more_issues
 
 
 def run_import(
-    *, resource: PortalModelResource, data: bytes, fmt: str, user, dry_run: bool, name: str = ""
+    *,
+    resource: PortalModelResource,
+    data: bytes,
+    fmt: str,
+    user,
+    dry_run: bool,
+    name: str = "",
+    progress: Callable[[int, int], None] | None = None,
+    before_commit: Callable[[ImportOutcome], None] | None = None,
 ) -> ImportOutcome:
-    """Check, read and import a file with ``resource`` as ``user``, in one transaction: all rows or none."""
+    """Check, read and import a file with ``resource`` as ``user``, in one transaction: all rows or none.
+
+    ``progress(done, total)`` is called now and then while the rows are checked; ``before_commit(outcome)``
+    is called inside the transaction of a real import that succeeds, before it commits (an exception from it
+    rolls the import back). A resource with ``bulk = True`` takes the fast path (``core.imports.bulk``)."""
     outcome = ImportOutcome(dry_run=dry_run)
     try:
         check_import_data(data, fmt, name=name)
@@ -126,8 +148,25 @@ def run_import(
         outcome.file_issues = [Issue(None, "", message) for message in error.messages]
         return outcome
     dataset, sheet_rows = prepare_dataset(resource, table, outcome)
+    del table
     if outcome.file_issues:
         return outcome
+    if getattr(resource, "bulk", False):
+        from .bulk import import_in_bulk
+
+        with set_actor(user):
+            import_in_bulk(
+                resource,
+                dataset,
+                sheet_rows,
+                outcome,
+                dry_run=dry_run,
+                progress=progress,
+                before_commit=before_commit,
+                keep_rows=getattr(settings, "IMPORT_BACKGROUND_ROWS", 1000),
+            )
+        return outcome
+    resource.progress = progress
     with set_actor(user), transaction.atomic():
         result = resource.import_data(
             dataset,
@@ -140,6 +179,8 @@ def run_import(
         _collect(resource, dataset, sheet_rows, result, outcome)
         if dry_run or not outcome.ok:
             transaction.set_rollback(True)
+        elif before_commit is not None:
+            before_commit(outcome)
     return outcome
 
 

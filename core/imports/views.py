@@ -5,6 +5,11 @@ The flow: GET the upload page → POST a file → checks → dry run (rolled bac
 its problems; the file stays on the server (MEDIA_ROOT/imports/, random name, known only to the user's session)
 → POST confirm → the real import, all rows or none → message with the counts and redirect. A file with
 problems offers no confirmation, and the confirm view refuses it.
+
+A file with more rows than ``settings.IMPORT_BACKGROUND_ROWS`` (counted cheaply, before its cells are parsed)
+goes to a background job instead (``core.imports.jobs``): the upload leads to the job's page, where a progress
+bar (htmx, polled every second) is followed by the preview and its confirm button, then by the progress and the
+result of the import.
 """
 
 import secrets
@@ -16,14 +21,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .files import CSV, XLSX, delete_import_file, load_import_file, store_import_file
+from .files import CSV, XLSX, delete_import_file, estimate_rows, load_import_file, store_import_file
 from .forms import ImportUploadForm
+from .jobs import import_job_confirm, import_job_start, job_progress, runs_in_background
 from .runner import ImportOutcome, run_import
 
 EXPORT_FORMATS = (XLSX, CSV)
@@ -32,6 +38,7 @@ CONTENT_TYPES = {
     CSV: "text/csv; charset=utf-8",
 }
 SESSION_KEY = "imports"
+_FLOWS: dict = {}  # every ImportFlow by key, for the job pages
 
 
 def _anyone(user) -> bool:
@@ -52,8 +59,16 @@ class ImportFlow:
     may_import: Callable = _anyone
     template_query: Callable = field(default=lambda user: {})  # export filters for the template download
 
+    def __post_init__(self):
+        _FLOWS[self.key] = self
+
     def resource(self, user):
         return self.resource_class(user=user)
+
+
+def flow_for(key: str) -> ImportFlow | None:
+    """The flow named ``key`` (its module is imported with the URLs)."""
+    return _FLOWS.get(key)
 
 
 # Import pages ----------------------------------------------------------------------------------------------
@@ -117,6 +132,18 @@ def import_summary(outcome: ImportOutcome) -> str:
 
 def _preview(request, flow: ImportFlow, form: ImportUploadForm):
     upload = form.cleaned_data["file"]
+    rows = estimate_rows(form.file_data, form.file_format)
+    if runs_in_background(rows):
+        _discard_pending(request, flow)
+        job = import_job_start(
+            user=request.user,
+            flow=flow,
+            data=form.file_data,
+            fmt=form.file_format,
+            name=upload.name,
+            estimated_rows=rows,
+        )
+        return redirect(job)
     outcome = run_import(
         resource=flow.resource(request.user),
         data=form.file_data,
@@ -162,6 +189,47 @@ def _preview_context(request, flow: ImportFlow, outcome: ImportOutcome, pending:
         "token": pending.get("token", ""),
         "can_confirm": can_confirm,
     }
+
+
+# Background jobs ---------------------------------------------------------------------------------------------
+
+
+def import_job(request, pk: int):
+    """A job's page: progress while it runs (the part in ``#import-job`` is polled with htmx), then the preview
+    with its confirm button, or the import's result. Someone else's job is a 404 (administrators see all)."""
+    from core.models import ImportJob
+
+    job = get_object_or_404(ImportJob.objects.restrict(request.user, "view").select_related("user"), pk=pk)
+    flow = flow_for(job.flow_key)
+    done, total = job_progress(job)
+    context = {
+        "job": job,
+        "flow": flow,
+        "title": flow.title if flow else _("Import"),
+        "done": done,
+        "total": total,
+        "percent": min(100, round(100 * done / total)) if total else 0,
+        "issues": [{"row": row, "column": column, "message": message} for row, column, message in job.issues],
+        "more_issues": max(job.issue_count - len(job.issues), 0),
+        "can_confirm": job.ok and job.phase == "preview" and job.user_id == request.user.pk and bool(job.stored_file),
+    }
+    template = "imports/_job.html" if request.headers.get("HX-Request") else "imports/job.html"
+    return render(request, template, context)
+
+
+def import_job_confirm_view(request, pk: int):
+    """POST: queue the real import of a checked job (its owner, once)."""
+    from core.models import ImportJob
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    job = get_object_or_404(ImportJob.objects.restrict(request.user, "change"), pk=pk)
+    flow = flow_for(job.flow_key)
+    if flow is None or not (request.user.is_active and flow.may_import(request.user)):
+        raise PermissionDenied
+    if not import_job_confirm(user=request.user, job=job):
+        messages.error(request, _("This file cannot be imported (any more); upload it again."))
+    return redirect(job)
 
 
 # The pending file in the session ---------------------------------------------------------------------------

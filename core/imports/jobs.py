@@ -1,0 +1,251 @@
+"""Background import jobs: a file with more rows than ``settings.IMPORT_BACKGROUND_ROWS`` is checked, and then
+imported, by a Celery task, with its progress and its result kept in an ``ImportJob``.
+
+- ``import_job_start``: keep the file, create the job (phase "check") and queue it once the transaction commits.
+- ``import_job_confirm``: the user confirms a checked file: the job goes back to the queue (phase "import").
+- ``run_import_job``: what the task does. A job is claimed atomically (queued → running, exactly one row
+  changed), so a task delivered twice runs once; the real import and the job's "finished" are committed in one
+  transaction, so an import is never made twice. A job left running by a lost worker is claimed again after
+  ``settings.IMPORT_JOB_STALE_SECONDS``.
+- If the broker cannot be reached, the job fails with a message (the page shows it; nothing is written).
+"""
+
+import datetime
+import logging
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from core.audit import set_actor
+
+from .choices import JobPhase, JobState
+from .files import delete_import_file, load_import_file, store_import_file
+from .runner import ImportOutcome, run_import
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BACKGROUND_ROWS = 1000
+DEFAULT_MAX_JOB_ISSUES = 500
+DEFAULT_STALE_SECONDS = 2 * 3600
+
+
+def background_rows() -> int:
+    return getattr(settings, "IMPORT_BACKGROUND_ROWS", DEFAULT_BACKGROUND_ROWS)
+
+
+def runs_in_background(estimated_rows: int | None) -> bool:
+    """Whether a file of about ``estimated_rows`` rows is imported by a background job (unknown: yes)."""
+    return estimated_rows is None or estimated_rows > background_rows()
+
+
+def _job_model():
+    from core.models import ImportJob
+
+    return ImportJob
+
+
+def resource_path(resource_class) -> str:
+    return f"{resource_class.__module__}.{resource_class.__qualname__}"
+
+
+# Starting and confirming (views) ------------------------------------------------------------------------------
+
+
+def import_job_start(*, user, flow, data: bytes, fmt: str, name: str, estimated_rows: int | None):
+    """Keep a checked upload and queue its check (dry run) as a job of ``user``'s."""
+    ImportJob = _job_model()
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            user=user,
+            flow_key=flow.key,
+            resource=resource_path(flow.resource_class),
+            file_name=name[:255],
+            stored_file=store_import_file(data, fmt),
+            file_format=fmt,
+            rows_total=estimated_rows or 0,
+        )
+        transaction.on_commit(lambda: queue_import_job(job.pk))
+    return job
+
+
+def import_job_confirm(*, user, job) -> bool:
+    """Queue the real import of a checked file (its owner only, once). False if the job cannot be confirmed."""
+    ImportJob = _job_model()
+    with transaction.atomic():
+        changed = (
+            ImportJob.objects.restrict(user, "change")
+            .filter(pk=job.pk, phase=JobPhase.PREVIEW, state=JobState.SUCCEEDED, issue_count=0, message="")
+            .exclude(stored_file="")
+            .update(
+                phase=JobPhase.CONFIRM,
+                state=JobState.QUEUED,
+                rows_done=0,
+                started_at=None,
+                finished_at=None,
+                updated_at=timezone.now(),
+            )
+        )
+        if changed != 1:
+            return False
+        job.refresh_from_db()
+        _log(job, {"phase": [JobPhase.PREVIEW, JobPhase.CONFIRM], "state": [JobState.SUCCEEDED, JobState.QUEUED]})
+        transaction.on_commit(lambda: queue_import_job(job.pk))
+    return True
+
+
+def queue_import_job(job_id: int) -> None:
+    """Send the job to the worker; if the broker cannot be reached, the job fails with a message."""
+    from core.tasks import run_import_job_task
+
+    try:
+        run_import_job_task.apply_async((job_id,), retry=False)
+    except Exception:  # kombu's OperationalError, a refused connection, a DNS failure…
+        logger.exception("could not queue import job %s", job_id)
+        _fail(
+            job_id,
+            _("The background service is not available, so the import has not started; try again later."),
+            states=[JobState.QUEUED],
+        )
+
+
+# Running (the task) --------------------------------------------------------------------------------------------
+
+
+def run_import_job(job_id: int) -> str:
+    """Run a queued job: its check or its import. Returns what happened (for the worker's log)."""
+    job = _claim(job_id)
+    if job is None:
+        return "not claimed"
+    try:
+        with set_actor(job.user):
+            return _run(job)
+    except Exception:  # one bad job must not crash-loop the worker: record the failure, move on
+        logger.exception("import job %s failed", job_id)
+        _fail(
+            job_id, _("The import stopped because of an unexpected error; nothing was imported."), attempt=job.attempt
+        )
+        if job.phase == JobPhase.CONFIRM:
+            delete_import_file(job.stored_file)
+        return "failed"
+
+
+def _claim(job_id: int):
+    ImportJob = _job_model()
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=getattr(settings, "IMPORT_JOB_STALE_SECONDS", DEFAULT_STALE_SECONDS))
+    claimed = (
+        ImportJob.objects.filter(pk=job_id)
+        .filter(Q(state=JobState.QUEUED) | Q(state=JobState.RUNNING, started_at__lt=stale))
+        .update(state=JobState.RUNNING, attempt=F("attempt") + 1, started_at=now, rows_done=0, updated_at=now)
+    )
+    if claimed != 1:
+        return None
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    with set_actor(job.user):
+        _log(job, {"state": [JobState.QUEUED, JobState.RUNNING]})
+    return job
+
+
+def _run(job) -> str:
+    ImportJob = _job_model()
+    data = load_import_file(job.stored_file)
+    if data is None:
+        _fail(job.pk, _("The uploaded file has expired; upload it again."), attempt=job.attempt)
+        return "file expired"
+    resource = import_string(job.resource)(user=job.user)
+    current = ImportJob.objects.filter(pk=job.pk, state=JobState.RUNNING, attempt=job.attempt)
+
+    def progress(done: int, total: int) -> None:
+        cache.set(progress_key(job.pk), (done, total), 3600)
+        if not connection.in_atomic_block:  # else invisible to the page until the end (and maybe rolled back)
+            current.update(rows_done=done, rows_total=total)
+
+    def finished(outcome: ImportOutcome) -> None:
+        """Inside the import's transaction: the job is marked finished with it, or the import is undone."""
+        if _finish(job, outcome, JobState.SUCCEEDED) != 1:
+            raise RuntimeError(f"import job {job.pk} was taken over by another attempt")
+
+    confirm = job.phase == JobPhase.CONFIRM
+    outcome = run_import(
+        resource=resource,
+        data=data,
+        fmt=job.file_format,
+        user=job.user,
+        dry_run=not confirm,
+        name=job.file_name,
+        progress=progress,
+        before_commit=finished if confirm else None,
+    )
+    if confirm:
+        delete_import_file(job.stored_file)
+        if not outcome.ok:
+            _finish(job, outcome, JobState.FAILED, _("Nothing was imported: the file has problems (listed below)."))
+        return "imported" if outcome.ok else "refused"
+    _finish(job, outcome, JobState.SUCCEEDED)
+    if not outcome.ok:
+        delete_import_file(job.stored_file)
+    return "checked"
+
+
+def _finish(job, outcome: ImportOutcome, state: str, message: str = "") -> int:
+    ImportJob = _job_model()
+    issues = outcome.issues
+    limit = getattr(settings, "IMPORT_JOB_MAX_ISSUES", DEFAULT_MAX_JOB_ISSUES)
+    total = outcome.total
+    values = {
+        "state": state,
+        "message": message,
+        "rows_total": total,
+        "rows_done": total,
+        "rows_created": outcome.new,
+        "rows_updated": outcome.updated,
+        "rows_unchanged": outcome.unchanged,
+        "rows_refused": outcome.invalid,
+        "issues": [[issue.row, issue.column, str(issue.message)] for issue in issues[:limit]],
+        "issue_count": len(issues) + outcome.more_issues,
+        "ignored_columns": list(outcome.ignored_columns),
+        "finished_at": timezone.now(),
+        "updated_at": timezone.now(),
+    }
+    changed = ImportJob.objects.filter(pk=job.pk, state=JobState.RUNNING, attempt=job.attempt).update(**values)
+    if changed == 1:
+        before = {name: getattr(job, name) for name in ("state", "rows_created", "rows_updated", "rows_refused")}
+        _log(job, {name: [before[name], values[name]] for name in before if before[name] != values[name]})
+        cache.delete(progress_key(job.pk))
+    return changed
+
+
+def _fail(job_id: int, message: str, *, attempt: int | None = None, states=(JobState.RUNNING,)) -> None:
+    ImportJob = _job_model()
+    jobs = ImportJob.objects.filter(pk=job_id, state__in=list(states))
+    if attempt is not None:
+        jobs = jobs.filter(attempt=attempt)
+    now = timezone.now()
+    if jobs.update(state=JobState.FAILED, message=message, finished_at=now, updated_at=now) == 1:
+        job = ImportJob.objects.select_related("user").get(pk=job_id)
+        with set_actor(job.user):
+            _log(job, {"state": [states[0], JobState.FAILED], "message": ["", message]})
+
+
+def _log(job, changes: dict) -> None:
+    """The audit entry of a change made with a conditional ``update()`` (which sends no signal)."""
+    if changes:
+        LogEntry.objects.log_create(job, action=LogEntry.Action.UPDATE, changes=changes)
+
+
+def progress_key(job_id: int) -> str:
+    return f"core:import-job:{job_id}:progress"
+
+
+def job_progress(job) -> tuple[int, int]:
+    """Rows done and rows in all of a running job (the worker's last report, else what the job says)."""
+    reported = cache.get(progress_key(job.pk))
+    if reported and job.is_active:
+        return reported
+    return job.rows_done, job.rows_total

@@ -1,0 +1,91 @@
+"""Models of the portal core: the background import jobs (``core.imports.jobs`` runs them)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .imports.choices import JobPhase, JobState
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """``view``: a user's own jobs; administrators see everybody's. ``change`` (confirm): the user's own."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if action == "view" and user.is_administrator:
+            return self
+        if action in ("view", "change"):
+            return self.filter(user_id=user.pk)
+        return self.none()
+
+
+class ImportJob(models.Model):
+    """An import of a large file, checked and then imported in the background: its progress and its result
+    (the rows created, updated, unchanged and refused, and the first problems)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("user")
+    )
+    flow_key = models.CharField(_("import"), max_length=100)
+    resource = models.CharField(_("resource"), max_length=200)
+    file_name = models.CharField(_("file name"), max_length=255)
+    stored_file = models.CharField(_("stored file"), max_length=255, blank=True)
+    file_format = models.CharField(_("file format"), max_length=10)
+    phase = models.CharField(_("phase"), max_length=10, choices=JobPhase.choices, default=JobPhase.PREVIEW)
+    state = models.CharField(_("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    attempt = models.PositiveIntegerField(_("attempt"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in all"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_created = models.PositiveIntegerField(_("rows created"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    rows_refused = models.PositiveIntegerField(_("rows refused"), default=0)
+    issues = models.JSONField(_("problems"), default=list, blank=True)
+    issue_count = models.PositiveIntegerField(_("number of problems"), default=0)
+    ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="core_importjob_user_created"),
+            models.Index(
+                fields=["state", "started_at"], name="core_importjob_active", condition=Q(state__in=JobState.active())
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rows_done__lte=models.F("rows_total")), name="%(app_label)s_%(class)s_done_within_total"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_phase_display()} · {self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse("import_job", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in JobState.active()
+
+    @property
+    def ok(self) -> bool:
+        """Finished without a problem (a checked file that may be imported, or an import that was made)."""
+        return self.state == JobState.SUCCEEDED and self.issue_count == 0 and not self.message
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
