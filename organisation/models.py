@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Unit(models.Model):
@@ -44,9 +45,9 @@ class Township(models.Model):
     """One of Liuyang's township-level divisions (街道 / 镇 / 乡): editable reference data, kept in the database."""
 
     class Kind(models.TextChoices):
-        SUBDISTRICT = "subdistrict", _("Subdistrict")
-        TOWN = "town", _("Town")
-        TOWNSHIP = "township", _("Township")
+        SUBDISTRICT = "subdistrict", pgettext_lazy("division kind", "Subdistrict")
+        TOWN = "town", pgettext_lazy("division kind", "Town")
+        TOWNSHIP = "township", pgettext_lazy("division kind", "Township")
 
     name = models.CharField(_("name"), max_length=30, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
