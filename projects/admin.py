@@ -1,0 +1,63 @@
+from django.contrib import admin
+
+from core.admin import PortalModelAdmin
+
+from .models import (
+    Blocker,
+    FundingSource,
+    InvestmentPlan,
+    Milestone,
+    MonthlyProgress,
+    ProgressPhoto,
+    Project,
+    ProjectListing,
+)
+
+
+class ListingInline(admin.TabularInline):
+    model = ProjectListing
+    extra = 0
+
+
+class FundingInline(admin.TabularInline):
+    model = FundingSource
+    extra = 0
+
+
+class PlanInline(admin.TabularInline):
+    model = InvestmentPlan
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(PortalModelAdmin):
+    list_display = ["name", "code", "category", "stage", "responsible_unit", "leader", "total_investment"]
+    list_filter = ["category", "stage", "responsible_unit", "is_demo"]
+    list_select_related = ["responsible_unit", "leader"]
+    search_fields = ["name", "code", "owner_entity", "contractor"]
+    filter_horizontal = ["townships", "measures"]
+    inlines = [ListingInline, FundingInline, PlanInline, MilestoneInline]
+
+
+class BlockerInline(admin.TabularInline):
+    model = Blocker
+    extra = 0
+
+
+class PhotoInline(admin.TabularInline):
+    model = ProgressPhoto
+    extra = 0
+    readonly_fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(MonthlyProgress)
+class MonthlyProgressAdmin(PortalModelAdmin):
+    list_display = ["__str__", "state", "investment", "physical_progress", "author", "submitted_at", "reviewed_by"]
+    list_filter = ["state", "project__responsible_unit"]
+    list_select_related = ["project", "author", "reviewed_by"]
+    inlines = [BlockerInline, PhotoInline]

@@ -1,0 +1,207 @@
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import ProblemCategory
+from core.forms import BootstrapFormMixin
+from organisation.models import Township, User
+from plans.forms import DateInput, MonthField, MultipleFileField, MultipleFileInput
+from plans.models import Measure
+
+from .choices import FundingSourceKind, MilestonePhase, ProjectList
+from .models import Project
+from .services import PHOTO_EXTENSIONS, BlockerItem
+
+AMOUNT = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
+
+
+class ProjectForm(BootstrapFormMixin, forms.ModelForm):
+    """A project's facts, with its townships, lists, plan measures, funding and the year's planned investment."""
+
+    lists = forms.MultipleChoiceField(
+        label=_("Lists"), choices=ProjectList.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    plan_year = forms.IntegerField(label=_("Plan year"), min_value=2000, max_value=2100)
+    planned_investment = forms.DecimalField(
+        label=_("Planned investment this year (10k yuan)"), required=False, **AMOUNT
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "code",
+            "category",
+            "stage",
+            "townships",
+            "length_km",
+            "total_investment",
+            "owner_entity",
+            "contractor",
+            "responsible_unit",
+            "leader",
+            "planned_start",
+            "planned_finish",
+            "actual_start",
+            "actual_finish",
+            "measures",
+            "description",
+        ]
+        widgets = {
+            "planned_start": DateInput(),
+            "planned_finish": DateInput(),
+            "actual_start": DateInput(),
+            "actual_finish": DateInput(),
+            "townships": forms.SelectMultiple(attrs={"size": 8}),
+            "measures": forms.SelectMultiple(attrs={"size": 6}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+        self.fields["townships"].queryset = Township.objects.filter(is_active=True)
+        self.fields["leader"].queryset = User.objects.filter(role=User.Role.LEADER)
+        self.fields["measures"].queryset = Measure.objects.select_related("key_task__plan")
+        self.fields["total_investment"].required = True
+        for code, label in FundingSourceKind.choices:
+            self.fields[f"funding_{code}"] = forms.DecimalField(label=label, required=False, **AMOUNT)
+        self.fields["plan_year"].initial = year
+        project = self.instance
+        if project.pk:
+            self.fields["lists"].initial = list(project.listings.values_list("list", flat=True))
+            for row in project.funding_sources.all():
+                self.fields[f"funding_{row.source}"].initial = row.amount
+            plan = project.investment_plans.filter(year=year).first()
+            self.fields["planned_investment"].initial = plan.amount if plan else None
+        if project.pk and not user.is_administrator:
+            for name in ("responsible_unit", "leader", "name"):
+                self.fields[name].disabled = True
+        for name in ("lists",):
+            self.fields[name].widget.attrs.pop("class", None)
+
+    def funding_fields(self):
+        return [self[f"funding_{code}"] for code, _label in FundingSourceKind.choices]
+
+    def main_fields(self):
+        skip = {"lists", "plan_year", "planned_investment"} | {f"funding_{code}" for code in FundingSourceKind.values}
+        return [field for field in self.visible_fields() if field.name not in skip]
+
+    def related(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "townships": list(data["townships"]),
+            "measures": list(data["measures"]),
+            "lists": data["lists"],
+            "funding": {code: data.get(f"funding_{code}") for code in FundingSourceKind.values},
+            "plans": {data["plan_year"]: data.get("planned_investment")},
+        }
+
+    def facts(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name not in ("townships", "measures")}
+
+
+class MilestoneForm(BootstrapFormMixin, forms.Form):
+    phase = forms.ChoiceField(choices=MilestonePhase.choices, widget=forms.HiddenInput)
+    planned_date = forms.DateField(label=_("Planned date"), required=False, widget=DateInput())
+    actual_date = forms.DateField(label=_("Actual date"), required=False, widget=DateInput())
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def clean_actual_date(self):
+        actual = self.cleaned_data.get("actual_date")
+        if actual and actual > timezone.localdate():
+            raise ValidationError(_("The actual date cannot be in the future."))
+        return actual
+
+    def phase_label(self):
+        return MilestonePhase(self.initial.get("phase") or self.data.get(self.add_prefix("phase"))).label
+
+
+MilestoneFormSet = formset_factory(MilestoneForm, extra=0)
+
+
+class PhotoField(MultipleFileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(PHOTO_EXTENSIONS)}))
+        super().__init__(*args, **kwargs)
+
+
+class ProgressForm(BootstrapFormMixin, forms.Form):
+    month = MonthField(label=_("Month"))
+    investment = forms.DecimalField(label=_("Investment completed this month (10k yuan)"), **AMOUNT)
+    physical_progress = forms.IntegerField(label=_("Physical progress %"), min_value=0, max_value=100)
+    narrative = forms.CharField(label=_("Progress this month"), widget=forms.Textarea(attrs={"rows": 5}))
+    photos = PhotoField(label=_("Photos"), required=False)
+    confirm_over_total = forms.BooleanField(
+        label=_("I confirm that the cumulative investment exceeds the project's total investment"), required=False
+    )
+    over_total_reason = forms.CharField(
+        label=_("Reason for exceeding the total investment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, month_fixed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].help_text = _("JPEG or PNG pictures; at most %(size)s each.") % {
+            "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)
+        }
+        if month_fixed:
+            self.fields["month"].disabled = True
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if month > timezone.localdate():
+            raise ValidationError(_("You cannot report on a month that has not begun."))
+        return month
+
+    def clean(self):
+        data = super().clean()
+        if data.get("confirm_over_total") and not (data.get("over_total_reason") or "").strip():
+            self.add_error("over_total_reason", _("Give the reason for exceeding the total investment."))
+        return data
+
+
+class BlockerForm(BootstrapFormMixin, forms.Form):
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", "---------"), *ProblemCategory.choices], required=False
+    )
+    description = forms.CharField(label=_("Blocker"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("description") and not data.get("category"):
+            self.add_error("category", _("Choose the kind of blocker."))
+        if data.get("category") and not data.get("description"):
+            self.add_error("description", _("Describe the blocker."))
+        return data
+
+    def item(self) -> BlockerItem | None:
+        data = self.cleaned_data
+        if data.get("category") and data.get("description"):
+            return BlockerItem(category=data["category"], description=data["description"])
+        return None
+
+
+BlockerFormSet = formset_factory(BlockerForm, extra=2, max_num=10)
+
+
+def blockers_from(formset) -> list[BlockerItem]:
+    return [item for form in formset.forms if (item := form.item())]
+
+
+class ReviewForm(BootstrapFormMixin, forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return"))], widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for return"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for returning the progress."))
+        return data

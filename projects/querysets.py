@@ -1,0 +1,176 @@
+"""Reads of the projects app: who may see or change what, and the derived facts (investment to date, behind
+schedule, blockers) that lists and summaries need. Derived figures are query annotations, never stored.
+
+Every queryset a user reaches goes through ``restrict(user, action)``; an object outside it is a 404.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .choices import ProgressState, ProjectStage
+
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+ZERO = Value(Decimal("0.00"), output_field=MONEY)
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+def _model(name: str):
+    return apps.get_model("projects", name)
+
+
+def _sum_of(queryset, field: str):
+    """A correlated subquery giving the sum of ``field`` over ``queryset`` (already filtered on OuterRef),
+    0 when there are no rows."""
+    summed = queryset.order_by().values("project").annotate(total=Sum(field)).values("total")
+    return Coalesce(Subquery(summed, output_field=MONEY), ZERO, output_field=MONEY)
+
+
+class ProjectQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """``view``: every active bureau user reads the registry. ``change`` (facts, milestones, monthly
+        progress): administrators, and staff and unit heads of the project's responsible unit. ``manage``
+        (create, hand to another unit, delete): administrators only."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if action == "view" or user.is_administrator:
+            return self
+        if action == "change" and user.is_unit_member:
+            return self.filter(responsible_unit_id=user.unit_id)
+        return self.none()
+
+    # Schedule ---------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def behind_schedule_q(today: datetime.date | None = None) -> Q:
+        """Behind schedule (滞后) means, on ``today``:
+
+        - one of the project's milestones is overdue: its planned date has passed and it has no actual date; or
+        - the project is not completed and its planned finish date has passed.
+
+        A milestone done late shows its delay on the timeline, but once done it no longer holds the project
+        behind: the question is whether the project is late *now*."""
+        today = _today(today)
+        overdue_milestone = _model("Milestone").objects.filter(
+            project=OuterRef("pk"), planned_date__lt=today, actual_date__isnull=True
+        )
+        return Exists(overdue_milestone) | (
+            Q(planned_finish__lt=today) & ~Q(stage=ProjectStage.COMPLETED) & Q(actual_finish__isnull=True)
+        )
+
+    def behind_schedule(self, today: datetime.date | None = None):
+        return self.filter(self.behind_schedule_q(today))
+
+    def with_behind_schedule(self, today: datetime.date | None = None):
+        return self.annotate(
+            behind=Case(
+                When(self.behind_schedule_q(today), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    # Investment -------------------------------------------------------------------------------------------
+
+    def with_investment(self, year: int):
+        """Annotate, from the counted monthly progress (submitted or accepted):
+        ``year_planned`` (the year's planned investment), ``year_completed`` (completed in the year),
+        ``cumulative`` (completed since the start), ``latest_physical`` (physical progress % of the latest
+        counted month) and ``latest_month``. One query with correlated subqueries, whatever the rows."""
+        progress = _model("MonthlyProgress").objects.filter(project=OuterRef("pk"), state__in=ProgressState.counted())
+        plans = _model("InvestmentPlan").objects.filter(project=OuterRef("pk"), year=year)
+        latest = progress.order_by("-month")
+        return self.annotate(
+            year_planned=_sum_of(plans, "amount"),
+            year_completed=_sum_of(progress.filter(month__year=year), "investment"),
+            cumulative=_sum_of(progress, "investment"),
+            latest_physical=Subquery(latest.values("physical_progress")[:1]),
+            latest_month=Subquery(latest.values("month")[:1]),
+        )
+
+    # Blockers ---------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def has_blockers_q() -> Q:
+        """The latest counted month's progress names at least one blocker."""
+        latest = (
+            _model("MonthlyProgress")
+            .objects.filter(project=OuterRef(OuterRef("pk")), state__in=ProgressState.counted())
+            .order_by("-month")
+            .values("pk")[:1]
+        )
+        return Q(Exists(_model("Blocker").objects.filter(progress_id=Subquery(latest))))
+
+    def with_blockers(self):
+        return self.annotate(
+            has_blockers=Case(
+                When(self.has_blockers_q(), then=Value(True)), default=Value(False), output_field=models.BooleanField()
+            )
+        )
+
+    def for_list(self):
+        return self.select_related("responsible_unit", "leader")
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def with_delay(self, today: datetime.date | None = None):
+        """``delay_days`` — actual − planned when done; today − planned when not done and past due; 0 when not
+        yet due; None without a planned date. Computed in Python for portability (dates differ by backend)."""
+        return self
+
+    def overdue(self, today: datetime.date | None = None):
+        return self.filter(planned_date__lt=_today(today), actual_date__isnull=True)
+
+
+class MonthlyProgressQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """``view``: everybody sees every month's progress except other people's drafts; a unit's members also
+        see their unit's drafts. ``change`` (edit, submit): the responsible unit's members while the row is a
+        draft or returned. ``review`` (accept, return): the responsible unit's head while it is submitted.
+        Administrators may do what any role may."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        own_unit = Q(project__responsible_unit_id=user.unit_id) if user.is_unit_member else Q(pk__in=[])
+        if action == "view":
+            if user.is_administrator:
+                return self.filter(~Q(state=ProgressState.DRAFT) | Q(author_id=user.pk))
+            return self.filter(~Q(state=ProgressState.DRAFT) | own_unit | Q(author_id=user.pk))
+        if action == "change":
+            editable = Q(state__in=ProgressState.editable())
+            if user.is_administrator:
+                return self.filter(editable)
+            return self.filter(editable & own_unit)
+        if action == "review":
+            submitted = Q(state=ProgressState.SUBMITTED)
+            if user.is_administrator:
+                return self.filter(submitted)
+            if user.is_unit_head:
+                return self.filter(submitted & own_unit)
+        return self.none()
+
+    def counted(self):
+        """The rows whose investment counts in the figures: submitted or accepted."""
+        return self.filter(state__in=ProgressState.counted())
+
+    def with_totals(self):
+        """Annotate ``ytd`` (year to date) and ``cumulative`` investment up to and including each row's month,
+        from the project's counted rows (correlated subqueries, so they stay right whatever else filters the
+        queryset). A row that is not counted itself (a draft) shows what the figures would be with it."""
+        counted = self.model.objects.filter(project=OuterRef("project"), state__in=ProgressState.counted())
+        own = Case(When(state__in=ProgressState.counted(), then=ZERO), default=F("investment"), output_field=MONEY)
+        before = counted.filter(month__lte=OuterRef("month"))
+        return self.annotate(
+            cumulative=_sum_of(before, "investment") + own,
+            ytd=_sum_of(before.filter(month__year=OuterRef("month__year")), "investment") + own,
+        )
+
+    def for_list(self):
+        return self.select_related("project__responsible_unit", "author", "reviewed_by")

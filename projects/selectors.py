@@ -1,0 +1,265 @@
+"""Investment figures of the road project registry, in one place: the summary page uses them now, the
+dashboard and the API later. Each function takes a year and optionally a base queryset of projects (already
+restricted and filtered; every project by default) and makes a fixed number of queries, whatever the rows.
+
+Completed investment counts the monthly progress that was reported (submitted or accepted,
+``ProgressState.counted()``); planned investment is the projects' annual plans for the year.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from core.choices import ProblemCategory
+
+from .choices import FundingSourceKind, ProgressState, ProjectCategory
+from .models import Blocker, FundingSource, InvestmentPlan, MonthlyProgress, Project
+
+ZERO = Decimal("0.00")
+
+
+def _projects(projects):
+    return Project.objects.all() if projects is None else projects
+
+
+def _rate(done: Decimal, planned: Decimal) -> float | None:
+    """Completion in % (one decimal), None when nothing was planned."""
+    if not planned:
+        return None
+    return round(float(done) * 100 / float(planned), 1)
+
+
+def default_year() -> int:
+    """The latest year with a plan or reported progress, else this year (one query)."""
+    latest = InvestmentPlan.objects.aggregate(year=Max("year"))["year"]
+    return latest or timezone.localdate().year
+
+
+def years() -> list[int]:
+    """The years with an investment plan, newest first (one query), for year switchers."""
+    return list(InvestmentPlan.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+@dataclass
+class Figures:
+    """Planned and completed investment of a group of projects for a year (万元)."""
+
+    key: str
+    label: str
+    projects: int = 0
+    total_investment: Decimal = ZERO
+    planned: Decimal = ZERO
+    completed: Decimal = ZERO
+
+    @property
+    def rate(self) -> float | None:
+        return _rate(self.completed, self.planned)
+
+
+def _planned(year, projects, group: str) -> dict:
+    rows = (
+        InvestmentPlan.objects.filter(year=year, project__in=projects)
+        .order_by()
+        .values(group)
+        .annotate(total=Sum("amount"))
+    )
+    return {row[group]: row["total"] for row in rows}
+
+
+def _completed(year, projects, group: str) -> dict:
+    rows = (
+        MonthlyProgress.objects.filter(month__year=year, state__in=ProgressState.counted(), project__in=projects)
+        .order_by()
+        .values(group)
+        .annotate(total=Sum("investment"))
+    )
+    return {row[group]: row["total"] for row in rows}
+
+
+def investment_by_category(year: int, projects=None) -> list[Figures]:
+    """Per category: projects, their total investment, and the year's planned and completed investment
+    (3 queries)."""
+    projects = _projects(projects)
+    counts = {
+        row["category"]: row
+        for row in projects.order_by().values("category").annotate(count=Count("pk"), total=Sum("total_investment"))
+    }
+    planned = _planned(year, projects, "project__category")
+    completed = _completed(year, projects, "project__category")
+    result = []
+    for code, label in ProjectCategory.choices:
+        if code not in counts:
+            continue
+        result.append(
+            Figures(
+                key=code,
+                label=str(label),
+                projects=counts[code]["count"],
+                total_investment=counts[code]["total"] or ZERO,
+                planned=planned.get(code) or ZERO,
+                completed=completed.get(code) or ZERO,
+            )
+        )
+    return result
+
+
+def investment_by_township(year: int, projects=None) -> list[Figures]:
+    """Per township the projects run through (3 queries). A project running through several townships counts
+    fully in each of them, so the townships' figures add up to more than the total."""
+    projects = _projects(projects)
+    through = Project.townships.through
+    counts = (
+        through.objects.filter(project__in=projects)
+        .order_by()
+        .values("township_id", "township__name", "township__sort_order")
+        .annotate(count=Count("project_id"), total=Sum("project__total_investment"))
+        .order_by("township__sort_order", "township__name")
+    )
+    planned = _planned(year, projects, "project__townships")
+    completed = _completed(year, projects, "project__townships")
+    return [
+        Figures(
+            key=str(row["township_id"]),
+            label=row["township__name"],
+            projects=row["count"],
+            total_investment=row["total"] or ZERO,
+            planned=planned.get(row["township_id"]) or ZERO,
+            completed=completed.get(row["township_id"]) or ZERO,
+        )
+        for row in counts
+    ]
+
+
+@dataclass
+class SourceFigures:
+    key: str
+    label: str
+    projects: int
+    amount: Decimal
+
+
+def investment_by_funding_source(projects=None) -> list[SourceFigures]:
+    """The funding committed by each kind of source over the projects (1 query)."""
+    rows = {
+        row["source"]: row
+        for row in FundingSource.objects.filter(project__in=_projects(projects))
+        .order_by()
+        .values("source")
+        .annotate(count=Count("project_id", distinct=True), amount=Sum("amount"))
+    }
+    return [
+        SourceFigures(code, str(label), rows[code]["count"], rows[code]["amount"] or ZERO)
+        for code, label in FundingSourceKind.choices
+        if code in rows
+    ]
+
+
+@dataclass
+class AnnualCompletion:
+    year: int
+    planned: Decimal
+    completed: Decimal
+
+    @property
+    def rate(self) -> float | None:
+        return _rate(self.completed, self.planned)
+
+
+def annual_completion(year: int, projects=None) -> AnnualCompletion:
+    """The year's planned and completed investment and the completion % (2 queries)."""
+    projects = _projects(projects)
+    planned = InvestmentPlan.objects.filter(year=year, project__in=projects).aggregate(total=Sum("amount"))["total"]
+    completed = MonthlyProgress.objects.filter(
+        month__year=year, state__in=ProgressState.counted(), project__in=projects
+    ).aggregate(total=Sum("investment"))["total"]
+    return AnnualCompletion(year, planned or ZERO, completed or ZERO)
+
+
+@dataclass
+class MonthFigures:
+    month: datetime.date
+    planned: Decimal
+    completed: Decimal
+    planned_cumulative: Decimal
+    completed_cumulative: Decimal
+
+
+def monthly_investment(year: int, projects=None) -> list[MonthFigures]:
+    """Planned and completed investment for each month of the year, and both cumulated (2 queries). The annual
+    plan is spread evenly over the twelve months (plans are annual)."""
+    projects = _projects(projects)
+    planned_year = (
+        InvestmentPlan.objects.filter(year=year, project__in=projects).aggregate(total=Sum("amount"))["total"] or ZERO
+    )
+    completed = {
+        row["month"]: row["total"]
+        for row in MonthlyProgress.objects.filter(
+            month__year=year, state__in=ProgressState.counted(), project__in=projects
+        )
+        .order_by()
+        .values("month")
+        .annotate(total=Sum("investment"))
+    }
+    return spread_months(year, planned_year, completed)
+
+
+def spread_months(year: int, planned_year: Decimal, completed: dict) -> list[MonthFigures]:
+    """Twelve months: the annual plan spread evenly, the completed amounts as given ({month: amount})."""
+    result, done, planned_year = [], ZERO, Decimal(planned_year or 0)
+    for number in range(1, 13):
+        month = datetime.date(year, number, 1)
+        planned_cumulative = (planned_year * number / 12).quantize(Decimal("0.01"))
+        previous = (planned_year * (number - 1) / 12).quantize(Decimal("0.01"))
+        this_month = completed.get(month) or ZERO
+        done += this_month
+        result.append(MonthFigures(month, planned_cumulative - previous, this_month, planned_cumulative, done))
+    return result
+
+
+def projects_behind_schedule(projects=None, today: datetime.date | None = None):
+    """The projects behind schedule (see ``ProjectQuerySet.behind_schedule_q``), as a queryset."""
+    return _projects(projects).behind_schedule(today).for_list()
+
+
+@dataclass
+class BlockerCount:
+    key: str
+    label: str
+    count: int
+    projects: int
+
+
+def blockers_by_category(year: int, projects=None) -> list[BlockerCount]:
+    """Blockers named in the year's counted progress, per category: how many, on how many projects
+    (1 query)."""
+    rows = {
+        row["category"]: row
+        for row in Blocker.objects.filter(
+            progress__month__year=year,
+            progress__state__in=ProgressState.counted(),
+            progress__project__in=_projects(projects),
+        )
+        .order_by()
+        .values("category")
+        .annotate(count=Count("pk"), projects=Count("progress__project", distinct=True))
+    }
+    return [
+        BlockerCount(code, str(label), rows[code]["count"], rows[code]["projects"])
+        for code, label in ProblemCategory.choices
+        if code in rows
+    ]
+
+
+def progress_years(projects=None) -> list[int]:
+    """Years with counted progress (1 query)."""
+    return list(
+        MonthlyProgress.objects.filter(project__in=_projects(projects), state__in=ProgressState.counted())
+        .annotate(year=ExtractYear("month"))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )

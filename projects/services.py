@@ -1,0 +1,373 @@
+"""Writes of the projects app. Every door (pages, admin, imports, later the API) goes through these, so each
+rule and each permission check is made once. Each service runs in a transaction under the acting user, so the
+audit history records who made the change."""
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import set_actor
+from core.uploads import check_attachment
+
+from .choices import ProgressState
+from .models import (
+    Blocker,
+    FundingSource,
+    InvestmentPlan,
+    Milestone,
+    MonthlyProgress,
+    ProgressPhoto,
+    Project,
+    ProjectListing,
+)
+
+PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png")
+
+
+@dataclass(frozen=True)
+class BlockerItem:
+    category: str
+    description: str
+
+
+def _require(queryset, obj, message: str) -> None:
+    if not queryset.filter(pk=obj.pk).exists():
+        raise PermissionDenied(message)
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+# Projects ---------------------------------------------------------------------------------------------------
+
+PROJECT_FIELDS = (
+    "name",
+    "code",
+    "category",
+    "stage",
+    "length_km",
+    "total_investment",
+    "owner_entity",
+    "contractor",
+    "responsible_unit",
+    "leader",
+    "planned_start",
+    "planned_finish",
+    "actual_start",
+    "actual_finish",
+    "description",
+)
+#: What only administrators may change: who answers for the project.
+ADMIN_ONLY_FIELDS = ("responsible_unit", "leader")
+
+
+def _set_related(
+    project: Project,
+    *,
+    townships=None,
+    measures=None,
+    lists: Iterable[str] | None = None,
+    funding: Mapping[str, Decimal] | None = None,
+    plans: Mapping[int, Decimal] | None = None,
+) -> None:
+    if townships is not None:
+        project.townships.set(townships)
+    if measures is not None:
+        project.measures.set(measures)
+    if lists is not None:
+        wanted = set(lists)
+        project.listings.exclude(list__in=wanted).delete()
+        have = set(project.listings.values_list("list", flat=True))
+        for code in sorted(wanted - have):
+            listing = ProjectListing(project=project, list=code)
+            listing.full_clean()
+            listing.save()
+    if funding is not None:
+        project_set_funding_rows(project, funding)
+    if plans is not None:
+        for year, amount in plans.items():
+            plan = InvestmentPlan.objects.filter(project=project, year=year).first() or InvestmentPlan(
+                project=project, year=year
+            )
+            if amount is None:
+                if plan.pk:
+                    plan.delete()
+                continue
+            if plan.pk and plan.amount == amount:
+                continue
+            plan.amount = amount
+            plan.full_clean()
+            plan.save()
+
+
+def project_set_funding_rows(project: Project, funding: Mapping[str, Decimal | None]) -> None:
+    """Bring the project's funding rows to ``funding`` ({source: amount}; None or absent removes)."""
+    existing = {row.source: row for row in project.funding_sources.all()}
+    for source, row in existing.items():
+        if funding.get(source) is None:
+            row.delete()
+    for source, amount in funding.items():
+        if amount is None:
+            continue
+        row = existing.get(source) or FundingSource(project=project, source=source)
+        if row.pk and row.amount == amount:
+            continue
+        row.amount = amount
+        row.full_clean()
+        row.save()
+
+
+def project_create(*, user, townships=(), measures=(), lists=(), funding=None, plans=None, **fields) -> Project:
+    """Administrators add a project to the registry."""
+    if not user.is_administrator:
+        raise PermissionDenied(_("Only administrators may add projects."))
+    unknown = set(fields) - set(PROJECT_FIELDS) - {"is_demo"}
+    if unknown:
+        raise ValueError(f"not a project field: {sorted(unknown)}")
+    project = Project(**fields)
+    with set_actor(user), transaction.atomic():
+        project.full_clean()
+        project.save()
+        _set_related(
+            project, townships=townships, measures=measures, lists=lists, funding=funding or {}, plans=plans or {}
+        )
+    return project
+
+
+def project_update(
+    *, user, project: Project, townships=None, measures=None, lists=None, funding=None, plans=None, **changes
+) -> Project:
+    """The responsible unit's members (or an administrator) change a project's facts; only administrators hand
+    it to another unit or leader."""
+    unknown = set(changes) - set(PROJECT_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    _require(Project.objects.restrict(user, "change"), project, _("You may not change this project."))
+    with set_actor(user), transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        for field, value in changes.items():
+            if field in ADMIN_ONLY_FIELDS and not user.is_administrator and getattr(project, field) != value:
+                raise PermissionDenied(_("Only administrators may hand a project to another unit or leader."))
+            setattr(project, field, value)
+        project.full_clean()
+        project.save()
+        _set_related(project, townships=townships, measures=measures, lists=lists, funding=funding, plans=plans)
+    return project
+
+
+def milestone_set(
+    *,
+    user,
+    project: Project,
+    phase: str,
+    planned_date: datetime.date | None,
+    actual_date: datetime.date | None = None,
+    note: str = "",
+) -> Milestone:
+    """Set a milestone's planned and actual dates (the row is created the first time)."""
+    _require(Project.objects.restrict(user, "change"), project, _("You may not change this project."))
+    with set_actor(user), transaction.atomic():
+        milestone = Milestone.objects.filter(project=project, phase=phase).first() or Milestone(
+            project=project, phase=phase
+        )
+        milestone.planned_date = planned_date
+        milestone.actual_date = actual_date
+        milestone.note = note.strip()
+        milestone.full_clean()
+        milestone.save()
+    return milestone
+
+
+# Monthly progress -------------------------------------------------------------------------------------------
+
+
+def investment_of_other_months(project: Project, month: datetime.date) -> Decimal:
+    """The project's investment in every other month's progress (any state: a draft counts once submitted)."""
+    total = (
+        MonthlyProgress.objects.filter(project=project).exclude(month=month).aggregate(total=Sum("investment"))["total"]
+    )
+    return total or Decimal("0")
+
+
+def check_over_total(*, project: Project, investment: Decimal, others: Decimal, confirmed: bool, reason: str) -> None:
+    """The rule every door follows: a cumulative investment above the project's total investment is refused
+    unless it is explicitly confirmed with a reason (kept on the month's progress)."""
+    cumulative = others + (investment or 0)
+    if cumulative <= project.total_investment:
+        return
+    if confirmed and reason.strip():
+        return
+    message = _(
+        "The cumulative investment (%(cumulative)s) would exceed the project's total investment (%(total)s) "
+        "by %(excess)s (10k yuan). Confirm it and give the reason."
+    ) % {
+        "cumulative": f"{cumulative:.2f}",
+        "total": f"{project.total_investment:.2f}",
+        "excess": f"{cumulative - project.total_investment:.2f}",
+    }
+    raise ValidationError({"over_total_reason": message}, code="over_total")
+
+
+def check_photo(upload) -> None:
+    """A photo: one of the picture types, within the attachment limits and really what its name says."""
+    name = upload.name.lower()
+    if not name.endswith(PHOTO_EXTENSIONS):
+        raise ValidationError(
+            _("%(name)s: only photos (%(types)s) are accepted.")
+            % {"name": upload.name, "types": " ".join(PHOTO_EXTENSIONS)}
+        )
+    check_attachment(upload)
+
+
+def _save_parts(*, user, progress: MonthlyProgress, blockers: Iterable[BlockerItem], photos: Sequence) -> None:
+    for upload in photos:
+        check_photo(upload)
+    progress.blockers.all().delete()
+    for item in blockers:
+        blocker = Blocker(progress=progress, category=item.category, description=item.description.strip())
+        blocker.full_clean()
+        blocker.save()
+    for upload in photos:
+        photo = ProgressPhoto(
+            progress=progress, file=upload, original_name=upload.name[:255], size=upload.size, uploaded_by=user
+        )
+        photo.full_clean()
+        photo.save()
+
+
+def _mark_submitted(progress: MonthlyProgress) -> None:
+    progress.state = ProgressState.SUBMITTED
+    progress.submitted_at = timezone.now()
+    progress.return_reason = ""
+
+
+def _apply_values(progress, *, investment, physical_progress, narrative, confirm_over_total, over_total_reason):
+    progress.investment = investment
+    progress.physical_progress = physical_progress
+    progress.narrative = narrative.strip()
+    check_over_total(
+        project=progress.project,
+        investment=investment,
+        others=investment_of_other_months(progress.project, progress.month),
+        confirmed=confirm_over_total,
+        reason=over_total_reason,
+    )
+    progress.over_total_reason = over_total_reason.strip() if confirm_over_total else ""
+
+
+def progress_create(
+    *,
+    user,
+    project: Project,
+    month: datetime.date,
+    investment: Decimal,
+    physical_progress: int,
+    narrative: str = "",
+    blockers: Iterable[BlockerItem] = (),
+    photos: Sequence = (),
+    confirm_over_total: bool = False,
+    over_total_reason: str = "",
+    submit: bool = False,
+) -> MonthlyProgress:
+    """A member of the responsible unit records a month's progress, as a draft or submitted at once."""
+    _require(Project.objects.restrict(user, "change"), project, _("Only the responsible unit reports on this project."))
+    progress = MonthlyProgress(project=project, month=first_of_month(month), author=user)
+    with set_actor(user), transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()  # one writer of a project's months
+        _apply_values(
+            progress,
+            investment=investment,
+            physical_progress=physical_progress,
+            narrative=narrative,
+            confirm_over_total=confirm_over_total,
+            over_total_reason=over_total_reason,
+        )
+        if submit:
+            _mark_submitted(progress)
+        progress.full_clean()
+        progress.save()
+        _save_parts(user=user, progress=progress, blockers=blockers, photos=photos)
+    return progress
+
+
+def progress_update(
+    *,
+    user,
+    progress: MonthlyProgress,
+    investment: Decimal,
+    physical_progress: int,
+    narrative: str = "",
+    blockers: Iterable[BlockerItem] = (),
+    photos: Sequence = (),
+    confirm_over_total: bool = False,
+    over_total_reason: str = "",
+    submit: bool = False,
+) -> MonthlyProgress:
+    """Change a draft or returned month; blockers are replaced, photos added."""
+    _require(MonthlyProgress.objects.restrict(user, "change"), progress, _("This progress can no longer be changed."))
+    with set_actor(user), transaction.atomic():
+        Project.objects.select_for_update().filter(pk=progress.project_id).first()
+        progress = MonthlyProgress.objects.select_related("project").get(pk=progress.pk)
+        _apply_values(
+            progress,
+            investment=investment,
+            physical_progress=physical_progress,
+            narrative=narrative,
+            confirm_over_total=confirm_over_total,
+            over_total_reason=over_total_reason,
+        )
+        if submit:
+            _mark_submitted(progress)
+        progress.full_clean()
+        progress.save()
+        _save_parts(user=user, progress=progress, blockers=blockers, photos=photos)
+    return progress
+
+
+def progress_submit(*, user, progress: MonthlyProgress) -> MonthlyProgress:
+    _require(MonthlyProgress.objects.restrict(user, "change"), progress, _("This progress can no longer be submitted."))
+    with set_actor(user), transaction.atomic():
+        progress = MonthlyProgress.objects.select_for_update().get(pk=progress.pk)
+        _mark_submitted(progress)
+        progress.save(update_fields=["state", "submitted_at", "return_reason", "updated_at"])
+    return progress
+
+
+def _review(*, user, progress: MonthlyProgress) -> MonthlyProgress:
+    locked = MonthlyProgress.objects.select_for_update().get(pk=progress.pk)
+    if locked.state != ProgressState.SUBMITTED and MonthlyProgress.objects.restrict(user).filter(pk=locked.pk).exists():
+        raise ValidationError(_("This progress is not waiting for review."))
+    _require(MonthlyProgress.objects.restrict(user, "review"), locked, _("You may not review this progress."))
+    locked.reviewed_by = user
+    locked.reviewed_at = timezone.now()
+    return locked
+
+
+def progress_accept(*, user, progress: MonthlyProgress) -> MonthlyProgress:
+    """The head of the responsible unit accepts a month's progress (采纳)."""
+    with set_actor(user), transaction.atomic():
+        progress = _review(user=user, progress=progress)
+        progress.state = ProgressState.ACCEPTED
+        progress.save(update_fields=["state", "reviewed_by", "reviewed_at", "updated_at"])
+    return progress
+
+
+def progress_return(*, user, progress: MonthlyProgress, reason: str) -> MonthlyProgress:
+    """The head of the responsible unit returns a month's progress with a reason (退回)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for returning the progress.")})
+    with set_actor(user), transaction.atomic():
+        progress = _review(user=user, progress=progress)
+        progress.state = ProgressState.RETURNED
+        progress.return_reason = reason
+        progress.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at", "updated_at"])
+    return progress
