@@ -1,0 +1,136 @@
+"""Benchmark: importing the hazard register (safety.resources.HazardResource) on the fast path: preview and confirm
+of a workbook of new hazards, 10,000 and 100,000 rows (prints figures; not a test).
+
+    .venv/bin/python benchmarks/import_hazards.py [--rows 10000 100000]
+
+The workbook uses the 32 townships (organisation.Township) and the demo units (organisation.demo). Each size
+runs in a child process, whose peak memory (ru_maxrss) is reported with the timings. Runs on a throwaway SQLite
+database, or on the database named by DATABASE_URL (PostgreSQL), from which it removes its hazards afterwards.
+If HazardResource does not set ``bulk = True`` itself, a subclass that does is measured (and said so).
+"""
+
+import argparse
+import datetime
+import io
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from import_large import setup_django  # noqa: E402
+
+COLUMNS = ["field", "level", "source", "township", "location", "description", "found_on", "responsible_unit"]
+COLUMNS += ["responsible_person", "measures", "funds", "deadline", "contingency_plan"]
+MARK = "基准测试隐患"
+
+
+def workbook(rows: int, headers, choices, townships, units) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(headers)
+    fields, levels, sources = choices
+    today = datetime.date.today()
+    for n in range(rows):
+        found = today - datetime.timedelta(days=1 + n % 300)
+        sheet.append(
+            [
+                fields[n % len(fields)],
+                levels[0 if n % 20 else 1],
+                sources[n % len(sources)],
+                townships[n % len(townships)],
+                f"{MARK} G319国道K{n % 900}+{n % 1000:03d}处",
+                f"{MARK}{n + 1}：护栏缺损、标志标线不清，夜间照明不足。",
+                found,
+                units[n % len(units)],
+                f"责任人{n % 50}",
+                "设置警示标志，限期修复护栏。",
+                round((n % 500) / 10, 2),
+                found + datetime.timedelta(days=30),
+                "安排专人巡查，发现险情立即封闭交通。",
+            ]
+        )
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def child(rows: int) -> None:
+    setup_django()
+    from auditlog.models import LogEntry
+    from django.db import connection
+    from django.utils import translation
+
+    import organisation.demo
+    from core.imports.runner import run_import
+    from organisation.models import Township, Unit, User
+    from safety.choices import HazardField, HazardLevel, HazardSource
+    from safety.models import Hazard
+    from safety.resources import HazardResource
+
+    resource_class = HazardResource
+    if not getattr(HazardResource, "bulk", False):
+        resource_class = type("BulkHazardResource", (HazardResource,), {"bulk": True})
+        print("  (HazardResource does not set bulk = True: measured with a subclass that does)")
+    translation.activate("zh-hans")
+    organisation.demo.load()
+    admin = User.objects.get(username="admin")
+    headers = [str(resource_class.fields[name].column_name) for name in COLUMNS]
+    choices = ([str(label) for label in kind.labels] for kind in (HazardField, HazardLevel, HazardSource))
+    townships = list(Township.objects.values_list("name", flat=True))
+    units = list(Unit.objects.filter(is_demo=True).values_list("name", flat=True))
+    try:
+        started = time.perf_counter()
+        data = workbook(rows, headers, tuple(choices), townships, units)
+        print(f"  workbook   {time.perf_counter() - started:6.2f} s to write, {len(data) / 1024 / 1024:.1f} MiB")
+        logs_before = LogEntry.objects.count()
+        for label, dry_run in (("preview", True), ("confirm", False)):
+            queries = 0
+
+            def count(execute, sql, params, many, context):
+                nonlocal queries
+                queries += 1
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(count):
+                started = time.perf_counter()
+                outcome = run_import(
+                    resource=resource_class(user=admin), data=data, fmt="xlsx", user=admin, dry_run=dry_run
+                )
+                elapsed = time.perf_counter() - started
+            print(
+                f"  {label:<10} {elapsed:6.2f} s  {queries:6d} queries  {outcome.new} new  {outcome.invalid} refused"
+                f"  ok={outcome.ok}  (checks + parsing included)"
+            )
+            if not outcome.ok:
+                print("   ", [str(issue) for issue in outcome.issues[:5]])
+        hazards = Hazard.objects.filter(location__startswith=MARK)
+        print(f"  written    {hazards.count()} hazards, {LogEntry.objects.count() - logs_before} audit entries")
+    finally:
+        Hazard.objects.filter(location__startswith=MARK).delete()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak memory {peak:6.0f} MiB (ru_maxrss of this process, Django included)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    database = os.environ.get("DATABASE_URL", "").split("@")[-1] or "SQLite (temporary)"
+    print(f"database: {database}; hazard register, fast path")
+    for rows in args.rows:
+        print(f"{rows} rows")
+        subprocess.run([sys.executable, __file__, "--child", str(rows)], check=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Forms of the safety app. ``HazardForm`` is the registration form, also used by the inspections app to register
+a hazard from a finding: ``HazardForm(initial={...})`` pre-fills it, and on a valid POST
+``services.hazard_register(user=..., photos=form.cleaned_data["photos"], **form.hazard_fields())`` saves it."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BootstrapFormMixin
+from organisation.models import Township
+
+from .models import Hazard
+from .services import PHOTO_EXTENSIONS, REGISTER_FIELDS, check_photo
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several JPEG or PNG photos, each checked (size, real content) as the form is cleaned."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": ",".join(PHOTO_EXTENSIONS)}))
+        super().__init__(*args, **kwargs)
+        self.help_text = _("JPEG or PNG pictures; at most %(size)s each.") % {
+            "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)
+        }
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [super(PhotosField, self).clean(item, initial) for item in items]
+        for upload in files:
+            check_photo(upload)
+        if self.required and not files:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return files
+
+
+class HazardForm(BootstrapFormMixin, forms.ModelForm):
+    """Register a hazard (or edit its register data and five fixes). Accepts ``initial=`` for pre-filled fields
+    (source, location, township, enterprise, project, vehicle, description, found_on, …)."""
+
+    photos = PhotosField(label=_("Photos as found"))
+
+    class Meta:
+        model = Hazard
+        fields = list(REGISTER_FIELDS)
+        widgets = {
+            "found_on": DateInput(),
+            "deadline": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "measures": forms.Textarea(attrs={"rows": 3}),
+            "contingency_plan": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = Township.objects.filter(is_active=True)
+        self.fields["funds"].validators.append(MinValueValidator(0))
+        self.fields["funds"].widget.attrs["min"] = "0"
+        self.fields["vehicle"].queryset = self.fields["vehicle"].queryset.order_by("plate")
+        if not self.instance.pk and not self.initial.get("found_on"):
+            self.initial["found_on"] = timezone.localdate()
+
+    def clean_found_on(self):
+        found_on = self.cleaned_data["found_on"]
+        if found_on and found_on > timezone.localdate():
+            raise ValidationError(_("A hazard cannot be found in the future."))
+        return found_on
+
+    def clean(self):
+        data = super().clean()
+        found_on, deadline = data.get("found_on"), data.get("deadline")
+        if found_on and deadline and deadline < found_on:
+            self.add_error("deadline", _("The deadline must not be before the date the hazard was found."))
+        vehicle, enterprise = data.get("vehicle"), data.get("enterprise")
+        if vehicle and enterprise and vehicle.enterprise_id != enterprise.pk:
+            self.add_error("vehicle", _("This vehicle belongs to another enterprise."))
+        return data
+
+    def _post_clean(self):
+        # The model is validated by the service (with its code assigned); the form checks its own fields only.
+        pass
+
+    FIVE_FIXES = ("responsible_unit", "responsible_person", "measures", "funds", "deadline", "contingency_plan")
+
+    def about_fields(self):
+        """The bound fields about the hazard itself (the form's left column)."""
+        return [self[name] for name in self.fields if name not in self.FIVE_FIXES]
+
+    def five_fixes_fields(self):
+        """The bound fields of the five fixes (五定)."""
+        return [self[name] for name in self.FIVE_FIXES]
+
+    def hazard_fields(self) -> dict:
+        """The cleaned register data, as ``services.hazard_register``/``hazard_update`` take it."""
+        return {name: self.cleaned_data[name] for name in REGISTER_FIELDS if name in self.cleaned_data}
+
+
+class StartForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReportForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(label=_("Rectification done"), widget=forms.Textarea(attrs={"rows": 3}))
+    photos = PhotosField(label=_("Rectification photos"))
+
+
+class SignOffForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(label=_("Sign-off note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VerifyForm(BootstrapFormMixin, forms.Form):
+    DECISIONS = [("pass", _("Passed: close the hazard")), ("fail", _("Failed: back to rectification"))]
+
+    decision = forms.ChoiceField(label=_("Result"), choices=DECISIONS)
+    note = forms.CharField(label=_("Verification note / reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    photos = PhotosField(label=_("Verification photos"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "pass" and not data.get("photos"):
+            self.add_error("photos", _("Closing a hazard needs at least one verification photo."))
+        return data

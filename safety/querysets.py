@@ -1,0 +1,138 @@
+"""Reads of the safety app: who may see or do what with a hazard (in one place), and the derived facts lists need.
+
+Every queryset a user reaches goes through ``restrict(user, action)``; a hazard outside it is a 404. The rules are
+``Q`` objects built by ``hazard_rule(user, action)``, so that the same rule filters lists, guards services and
+annotates a detail page with the actions its user may take (``with_permissions``, one query for all of them).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import BooleanField, Case, Q, Value, When
+from django.utils import timezone
+
+from .choices import HazardLevel, HazardStatus
+
+#: Actions a user may be allowed on an existing hazard. ``view``: read it; ``change``: edit its register data and
+#: five fixes (never its status); the others are the workflow's steps.
+ACTIONS = ("view", "change", "start", "report", "sign_off", "verify")
+WORKFLOW_ACTIONS = ("start", "report", "sign_off", "verify")
+
+DEFAULT_SAFETY_UNIT_NAMES = ("安全应急科",)
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()  # Asia/Shanghai (settings.TIME_ZONE)
+
+
+def safety_unit_names() -> tuple[str, ...]:
+    """The bureau's safety unit(s), by name or short name: ``settings.SAFETY_UNIT_NAMES`` or 安全应急科."""
+    return tuple(getattr(settings, "SAFETY_UNIT_NAMES", DEFAULT_SAFETY_UNIT_NAMES))
+
+
+def is_safety_unit_member(user) -> bool:
+    """Staff and the head of the bureau's safety unit: they oversee (read and verify) every unit's hazards."""
+    if not getattr(user, "is_unit_member", False):
+        return False
+    unit = user.unit
+    names = safety_unit_names()
+    return unit.name in names or (bool(unit.short_name) and unit.short_name in names)
+
+
+def may_register(user) -> bool:
+    """Any active bureau user may register a hazard."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def hazard_rule(user, action: str) -> Q | None:
+    """The hazards ``user`` may ``action``, as a filter (None: none at all). The whole permission model:
+
+    - ``view``: administrators, bureau leaders and the safety unit's members read every hazard; a unit's staff and
+      head read their unit's hazards (it is the responsible unit) and those they registered; anyone else those
+      they registered.
+    - ``change`` (register data and five fixes) on an open hazard: administrators; the responsible unit's
+      members; the person who registered it while it awaits rectification.
+    - ``start`` (待整改 → 整改中) and ``report`` (整改中 → 待验收): administrators and the responsible unit's
+      members (staff or head).
+    - ``sign_off`` a major hazard awaiting verification, not yet signed off: bureau leaders (role leader) only.
+    - ``verify`` (pass → 已销号, or fail → back to 整改中) a hazard awaiting verification: administrators, the
+      safety unit's members, and the head of the responsible unit — never the person who reported the
+      rectification (four eyes), whatever their role.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action: {action}")
+    if not (user.is_authenticated and user.is_active):
+        return None
+    unit_member = user.is_unit_member
+    own_unit = Q(responsible_unit_id=user.unit_id) if unit_member else None
+    registered = Q(found_by_id=user.pk)
+    if action == "view":
+        if user.reads_everything or is_safety_unit_member(user):
+            return Q()
+        return own_unit | registered if own_unit is not None else registered
+    if action == "change":
+        open_ = Q(status__in=HazardStatus.open())
+        if user.is_administrator:
+            return open_
+        registered_pending = registered & Q(status=HazardStatus.PENDING)
+        return open_ & (own_unit | registered_pending if own_unit is not None else registered_pending)
+    if action in ("start", "report"):
+        status = HazardStatus.PENDING if action == "start" else HazardStatus.RECTIFYING
+        if user.is_administrator:
+            return Q(status=status)
+        return Q(status=status) & own_unit if own_unit is not None else None
+    if action == "sign_off":
+        if not user.is_leader:
+            return None
+        return Q(status=HazardStatus.VERIFYING, level=HazardLevel.MAJOR, signed_off_at__isnull=True)
+    # verify
+    waiting = Q(status=HazardStatus.VERIFYING) & ~Q(rectification_reported_by_id=user.pk)
+    if user.is_administrator or is_safety_unit_member(user):
+        return waiting
+    if user.is_unit_head:
+        return waiting & own_unit
+    return None
+
+
+class HazardQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        rule = hazard_rule(user, action)
+        return self.none() if rule is None else self.filter(rule)
+
+    def with_permissions(self, user):
+        """Annotate ``may_<action>`` for every action but view (one query answers them all)."""
+        annotations = {}
+        for action in ACTIONS[1:]:
+            rule = hazard_rule(user, action)
+            annotations[f"may_{action}"] = (
+                Value(False, output_field=BooleanField())
+                if rule is None
+                else Case(When(rule, then=Value(True)), default=Value(False), output_field=BooleanField())
+            )
+        return self.annotate(**annotations)
+
+    @staticmethod
+    def overdue_q(today: datetime.date | None = None, prefix: str = "") -> Q:
+        """Overdue: still open and its deadline has passed (today in Asia/Shanghai). Derived, never stored."""
+        return Q(**{f"{prefix}deadline__lt": _today(today), f"{prefix}status__in": HazardStatus.open()})
+
+    def overdue(self, today: datetime.date | None = None):
+        return self.filter(self.overdue_q(today))
+
+    def with_overdue(self, today: datetime.date | None = None):
+        return self.annotate(
+            overdue=Case(
+                When(self.overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+
+    def open(self):
+        return self.filter(status__in=HazardStatus.open())
+
+    def for_year(self, year: int):
+        """Hazards found in ``year`` (a hazard's year is the year of its found date, as in its code)."""
+        return self.filter(found_on__gte=datetime.date(year, 1, 1), found_on__lte=datetime.date(year, 12, 31))
+
+    def for_list(self):
+        return self.select_related("township", "responsible_unit", "enterprise", "project", "vehicle", "found_by")

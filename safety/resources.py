@@ -1,0 +1,300 @@
+"""Import and export of the hazard register (Excel / CSV), through the shared mechanism in core/imports.
+
+- A row with an empty code registers a new hazard (the importing user is its registrant; the system gives it the
+  next code of its found date's year). A row with a code updates that hazard's register data and five fixes; an
+  unknown code is a row error (codes are never chosen by hand).
+- The import writes register data only: the status (and the overdue flag, the registrant) are exported for
+  reference and never imported. A hazard's status moves only through the workflow services, whatever the door.
+- Who: any bureau user may import new hazards (anyone may register one); a changed existing row needs the right
+  to change that hazard (``Hazard.objects.restrict(user, "change")``: open hazards of the user's unit, …). A row
+  that changes nothing is allowed whoever's hazard it is, so that an export can be edited and imported back.
+- Lookups (townships, units, enterprises, projects, vehicles, the file's existing hazards) are loaded once per
+  import, never per row; codes are taken from the per-year counters once per year (``CodeAllocator``), on both
+  the normal path (``do_instance_save``) and the bulk path (``before_bulk_write``).
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from import_export import widgets
+from import_export.fields import Field
+
+from core.imports.resources import PortalModelResource, add_error
+from core.imports.widgets import ChoiceWidget, DateWidget, NameForeignKeyWidget, TextWidget, clean_text
+from enterprises.models import Enterprise, Vehicle
+from organisation.models import Township, Unit
+from projects.models import Project
+
+from .choices import HazardField, HazardLevel, HazardSource, HazardStatus
+from .models import Hazard
+from .querysets import may_register
+from .services import CodeAllocator
+
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+class FundsWidget(widgets.Widget):
+    """An amount in 万元, at most two decimals, not negative; an empty cell is 0."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
+        text = str(value) if isinstance(value, int | float | Decimal) else clean_text(value).replace(",", "")
+        if not text:
+            return Decimal("0.00")
+        if not _NUMBER.match(text):
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": clean_text(value)})
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": clean_text(value)}) from None
+        if amount < 0:
+            raise ValueError(_("%(value)s is negative; funds must not be negative.") % {"value": text})
+        rounded = amount.quantize(Decimal("0.01"))
+        if rounded != amount:
+            raise ValueError(_("%(value)s has more than two decimals.") % {"value": text})
+        if len(rounded.as_tuple().digits) > 14:
+            raise ValueError(_("%(value)s is too large.") % {"value": text})
+        return rounded
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return None if kwargs.get("force_native_type") else ""
+        if kwargs.get("force_native_type"):
+            return float(value)
+        return f"{value:.2f}"
+
+
+class YesNoWidget(widgets.Widget):
+    """Exports a flag as 是 / empty (reference only)."""
+
+    def clean(self, value, row=None, **kwargs):
+        return None
+
+    def render(self, value, obj=None, **kwargs):
+        return str(_("Yes")) if value else ""
+
+
+def _column(text):
+    return pgettext_lazy("import column", text)
+
+
+class HazardResource(PortalModelResource):
+    code = Field(attribute="code", column_name=_column("Hazard code"), widget=TextWidget(), readonly=True)
+    field = Field(attribute="field", column_name=_column("Field"), widget=ChoiceWidget(HazardField))
+    level = Field(attribute="level", column_name=_column("Level"), widget=ChoiceWidget(HazardLevel))
+    source = Field(attribute="source", column_name=_column("Source"), widget=ChoiceWidget(HazardSource))
+    township = Field(
+        attribute="township",
+        column_name=_column("Township"),
+        widget=NameForeignKeyWidget(Township.objects.all(), keys=("name", "code"), render_attr="name", required=True),
+    )
+    location = Field(attribute="location", column_name=_column("Location"), widget=TextWidget(required=True))
+    enterprise = Field(
+        attribute="enterprise",
+        column_name=_column("Enterprise"),
+        widget=NameForeignKeyWidget(Enterprise.objects.all(), keys=("name", "credit_code"), render_attr="name"),
+    )
+    project = Field(
+        attribute="project",
+        column_name=_column("Project"),
+        widget=NameForeignKeyWidget(Project.objects.all(), keys=("name", "code"), render_attr="name"),
+    )
+    vehicle = Field(
+        attribute="vehicle",
+        column_name=_column("Vehicle"),
+        widget=NameForeignKeyWidget(Vehicle.objects.all(), keys=("plate",), render_attr="plate"),
+    )
+    description = Field(attribute="description", column_name=_column("Description"), widget=TextWidget(required=True))
+    found_on = Field(attribute="found_on", column_name=_column("Found on"), widget=DateWidget())
+    found_by = Field(attribute="found_by", column_name=_column("Registered by"), widget=TextWidget(), readonly=True)
+    responsible_unit = Field(
+        attribute="responsible_unit",
+        column_name=_column("Responsible unit"),
+        widget=NameForeignKeyWidget(Unit.objects.all(), keys=("name", "short_name"), render_attr="name", required=True),
+    )
+    responsible_person = Field(
+        attribute="responsible_person", column_name=_column("Responsible person"), widget=TextWidget()
+    )
+    measures = Field(attribute="measures", column_name=_column("Rectification measures"), widget=TextWidget())
+    funds = Field(attribute="funds", column_name=_column("Funds (10k yuan)"), widget=FundsWidget())
+    deadline = Field(attribute="deadline", column_name=_column("Deadline"), widget=DateWidget())
+    contingency_plan = Field(attribute="contingency_plan", column_name=_column("Contingency plan"), widget=TextWidget())
+    status = Field(attribute="status", column_name=_column("Status"), widget=ChoiceWidget(HazardStatus), readonly=True)
+    overdue = Field(attribute="overdue", column_name=_column("Overdue"), widget=YesNoWidget(), readonly=True)
+
+    required_columns = ()
+    column_help = {
+        "code": gettext_lazy("Empty for a new hazard (the system assigns its code); an existing code updates it."),
+        "field": gettext_lazy(
+            "Road transport, Highways and bridges, Construction works, Waterway transport or Along railway lines."
+        ),
+        "level": gettext_lazy("General or Major."),
+        "source": gettext_lazy(
+            "Found in inspection, Enterprise self-check, Public report or Assigned by higher authority."
+        ),
+        "township": gettext_lazy("The township's name, e.g. 淮川街道."),
+        "enterprise": gettext_lazy("Optional: the enterprise's name or credit code."),
+        "project": gettext_lazy("Optional: the project's name or code."),
+        "vehicle": gettext_lazy("Optional: the plate number."),
+        "found_on": gettext_lazy("For example 2020-03-15, 2020/3/15 or 2020年3月15日."),
+        "responsible_unit": gettext_lazy("A bureau unit's name or short name."),
+        "funds": gettext_lazy("In 10k yuan (万元), not negative, at most two decimals."),
+        "deadline": gettext_lazy("Not before the found date."),
+        "status": gettext_lazy("For reference only: the status moves through the workflow, never by import."),
+    }
+    bulk = True  # registers run to 100,000 rows: core.imports.bulk, with codes from before_bulk_write
+
+    class Meta:
+        model = Hazard
+        fields = (
+            "code",
+            "field",
+            "level",
+            "source",
+            "township",
+            "location",
+            "enterprise",
+            "project",
+            "vehicle",
+            "description",
+            "found_on",
+            "found_by",
+            "responsible_unit",
+            "responsible_person",
+            "measures",
+            "funds",
+            "deadline",
+            "contingency_plan",
+            "status",
+            "overdue",
+        )
+        export_order = fields
+        import_order = fields
+
+    @classmethod
+    def may_import(cls, user) -> bool:
+        """Any active bureau user (anyone may register a hazard); rows are then checked one by one."""
+        return may_register(user)
+
+    def import_columns(self) -> list[dict]:
+        columns = super().import_columns()
+        for column in columns:
+            if column["name"] == "code":
+                column["reference_only"] = False  # it is the key of a row, not a reference
+        return columns
+
+    # Export ---------------------------------------------------------------------------------------------
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.for_list().with_overdue()
+
+    def dehydrate_found_by(self, hazard):
+        return str(hazard.found_by) if hazard.found_by_id else ""
+
+    # Import ---------------------------------------------------------------------------------------------
+
+    def prepare_import(self, dataset) -> None:
+        """The file's existing hazards and which of them the user may change: two queries."""
+        column = self.fields["code"].column_name
+        codes = set()
+        if column in (dataset.headers or []):
+            codes = {clean_text(value) for value in dataset.get_col(dataset.headers.index(column))} - {""}
+        self._hazards = {
+            hazard.code: hazard
+            for hazard in Hazard.objects.filter(code__in=codes).select_related(
+                "township", "enterprise", "project", "vehicle", "responsible_unit"
+            )
+        }
+        self._changeable = set()
+        if self.user is not None and codes:
+            changeable = Hazard.objects.restrict(self.user, "change").filter(code__in=codes)
+            self._changeable = set(changeable.values_list("pk", flat=True))
+        self._seen = {}
+        self._row_number = 0
+        self._allocator = CodeAllocator()
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        self._row_number = kwargs.get("row_number", 0)
+
+    def find_instance(self, row, instance_loader):
+        code = clean_text(row.get(self.fields["code"].column_name))
+        if not code:
+            return None
+        if code in self._seen:
+            raise ValidationError(
+                {
+                    "code": _("Hazard %(code)s appears more than once in the file (also in row %(row)s).")
+                    % {"code": code, "row": self._seen[code]}
+                }
+            )
+        self._seen[code] = self.sheet_row(self._row_number)
+        hazard = self._hazards.get(code)
+        if hazard is None:
+            raise ValidationError(
+                {"code": _("There is no hazard %(code)s; leave the code empty for a new hazard.") % {"code": code}}
+            )
+        self._found_on_before = hazard.found_on
+        return hazard
+
+    def init_instance(self, row=None):
+        return Hazard(found_by=self.user, status=HazardStatus.PENDING)
+
+    def check_row(self, *, instance, row, new, changed, errors) -> None:
+        if instance.found_on and instance.deadline and instance.deadline < instance.found_on:
+            if "found_on" not in errors and "deadline" not in errors:
+                add_error(errors, "deadline", _("The deadline must not be before the date the hazard was found."))
+        if instance.found_on and instance.found_on > timezone.localdate() and "found_on" in changed:
+            add_error(errors, "found_on", _("A hazard cannot be found in the future."))
+        if instance.vehicle and instance.enterprise and instance.vehicle.enterprise_id != instance.enterprise.pk:
+            add_error(errors, "vehicle", _("This vehicle belongs to another enterprise."))
+        user = self.user
+        if new:
+            if user is None or not may_register(user):
+                add_error(errors, None, _("You may not register hazards."))
+            return
+        if not changed:
+            return  # an unchanged row writes nothing, whoever's hazard it is
+        if instance.pk not in self._changeable:
+            if instance.status == HazardStatus.CLOSED:
+                add_error(
+                    errors, None, _("Hazard %(code)s is closed; it can no longer be changed.") % {"code": instance.code}
+                )
+            else:
+                add_error(errors, None, _("You may not change hazard %(code)s.") % {"code": instance.code})
+            return
+        if "found_on" in changed and instance.found_on and instance.found_on.year != self._found_on_before.year:
+            add_error(
+                errors,
+                "found_on",
+                _("The found date must stay in %(year)s, the year of the code.") % {"year": self._found_on_before.year},
+            )
+
+    # Codes: the normal path saves row by row, the bulk path in batches -----------------------------------
+
+    def do_instance_save(self, instance, is_create):
+        if is_create and not instance.code:
+            instance.code = self._allocator.take(instance.found_on.year)
+        super().do_instance_save(instance, is_create)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        self._allocator.flush()
+
+    def before_bulk_write(self, new_instances) -> None:
+        """The bulk path (``core.imports.bulk``): codes for the new hazards, in file order, then the counters."""
+        allocator = CodeAllocator()
+        for instance in new_instances:
+            if not instance.code:
+                instance.code = allocator.take(instance.found_on.year)
+        allocator.flush()
+
+    def row_label(self, row: dict) -> str:
+        code = clean_text(row.get(self.fields["code"].column_name))
+        location = clean_text(row.get(self.fields["location"].column_name))
+        return f"{code or _('(new)')} {location}".strip()
