@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class EmergencyConfig(AppConfig):
     name = "emergency"
     verbose_name = _("Emergency readiness")
+
+    def ready(self):
+        from core.audit import track
+
+        from . import models
+
+        track(models.RosterKeeper)
+        track(models.SpecialPeriod)
+        track(models.DutyAssignment)
+        track(models.Drill, m2m_fields=("units",))
+        track(models.DrillPhoto)

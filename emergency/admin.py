@@ -1,0 +1,54 @@
+from django.contrib import admin
+
+from core.admin import PortalModelAdmin
+
+from .models import Drill, DrillPhoto, DutyAssignment, RosterKeeper, SpecialPeriod
+
+
+@admin.register(RosterKeeper)
+class RosterKeeperAdmin(PortalModelAdmin):
+    list_display = ["unit"]
+    list_select_related = ["unit"]
+
+
+@admin.register(SpecialPeriod)
+class SpecialPeriodAdmin(PortalModelAdmin):
+    list_display = ["__str__", "kind", "start_date", "end_date"]
+    list_filter = ["kind"]
+    date_hierarchy = "start_date"
+
+
+@admin.register(DutyAssignment)
+class DutyAssignmentAdmin(PortalModelAdmin):
+    list_display = ["date", "role", "person", "phone", "note"]
+    list_filter = ["role"]
+    list_select_related = ["person"]
+    date_hierarchy = "date"
+    search_fields = ["person__full_name", "person__username"]
+    autocomplete_fields = ["person"]
+
+
+class DrillPhotoInline(admin.TabularInline):
+    model = DrillPhoto
+    extra = 0
+    readonly_fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
+    fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # photos are added on the drill's page, where their content is checked
+
+
+@admin.register(Drill)
+class DrillAdmin(PortalModelAdmin):
+    list_display = ["date", "scenario", "participants", "created_by"]
+    list_select_related = ["created_by"]
+    date_hierarchy = "date"
+    search_fields = ["scenario", "summary"]
+    filter_horizontal = ["units"]
+    readonly_fields = ["created_by"]
+    inlines = [DrillPhotoInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,220 @@
+"""Writes of the emergency app: every door (pages, admin, import) calls these, so the rule on who keeps the
+roster is checked once. Each service runs in a transaction under the acting user for the audit history."""
+
+import calendar
+import datetime
+from collections.abc import Sequence
+from pathlib import PurePath
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from core.audit import set_actor
+from core.uploads import check_attachment
+
+from .choices import DutyRole
+from .models import Drill, DrillPhoto, DutyAssignment, SpecialPeriod
+from .querysets import keeps_roster
+
+PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png")
+
+
+def _require_keeper(user) -> None:
+    if not keeps_roster(user):
+        raise PermissionDenied(_("Only the roster-keeping unit and administrators may change this."))
+
+
+def _save(obj) -> None:
+    """full_clean() then save; a constraint that races past the check is still reported as a ValidationError."""
+    obj.full_clean()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as error:
+        raise ValidationError(_("This duty conflicts with another one on the same day.")) from error
+
+
+# Duty roster ------------------------------------------------------------------------------------------------
+
+
+def duty_assign(
+    *, user, date: datetime.date, role: str, person, phone: str = "", note: str = "", is_demo: bool = False
+) -> DutyAssignment:
+    """Put a person on duty on a day. A person holds at most one duty a day; a day has at most one leader."""
+    _require_keeper(user)
+    assignment = DutyAssignment(
+        date=date, role=role, person=person, phone=phone.strip(), note=note.strip(), is_demo=is_demo
+    )
+    with set_actor(user), transaction.atomic():
+        _save(assignment)
+    return assignment
+
+
+def duty_update(*, user, assignment: DutyAssignment, **changes) -> DutyAssignment:
+    allowed = {"date", "role", "person", "phone", "note"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    _require_keeper(user)
+    with set_actor(user), transaction.atomic():
+        assignment = DutyAssignment.objects.select_for_update().get(pk=assignment.pk)
+        for field, value in changes.items():
+            setattr(assignment, field, value.strip() if isinstance(value, str) else value)
+        _save(assignment)
+    return assignment
+
+
+def duty_remove(*, user, assignment: DutyAssignment) -> None:
+    _require_keeper(user)
+    with set_actor(user), transaction.atomic():
+        assignment.delete()
+
+
+def roster_set_day(
+    *, user, date: datetime.date, leader, staff: Sequence, phones: dict | None = None
+) -> list[DutyAssignment]:
+    """Replace one day's roster: one leader (or none) and the staff on duty. ``phones`` maps a person's id to a
+    phone overriding the account's one. Used by the roster import, so that a month sheet is all-or-nothing."""
+    _require_keeper(user)
+    phones = phones or {}
+    people = ([(DutyRole.LEADER, leader)] if leader else []) + [(DutyRole.STAFF, person) for person in staff]
+    seen = set()
+    for _role, person in people:
+        if person.pk in seen:
+            raise ValidationError(
+                _("%(person)s is on duty twice on %(date)s.") % {"person": person, "date": f"{date:%Y-%m-%d}"}
+            )
+        seen.add(person.pk)
+    with set_actor(user), transaction.atomic():
+        DutyAssignment.objects.filter(date=date).delete()
+        created = []
+        for role, person in people:
+            assignment = DutyAssignment(date=date, role=role, person=person, phone=phones.get(person.pk, ""))
+            _save(assignment)
+            created.append(assignment)
+    return created
+
+
+def month_days(year: int, month: int) -> list[datetime.date]:
+    return [datetime.date(year, month, day) for day in range(1, calendar.monthrange(year, month)[1] + 1)]
+
+
+# Special periods --------------------------------------------------------------------------------------------
+
+
+def special_period_create(
+    *, user, kind: str, start_date: datetime.date, end_date: datetime.date, name: str = "", is_demo: bool = False
+) -> SpecialPeriod:
+    _require_keeper(user)
+    period = SpecialPeriod(kind=kind, name=name.strip(), start_date=start_date, end_date=end_date, is_demo=is_demo)
+    with set_actor(user), transaction.atomic():
+        period.full_clean()
+        period.save()
+    return period
+
+
+def special_period_update(*, user, period: SpecialPeriod, **changes) -> SpecialPeriod:
+    unknown = set(changes) - {"kind", "name", "start_date", "end_date"}
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    _require_keeper(user)
+    with set_actor(user), transaction.atomic():
+        for field, value in changes.items():
+            setattr(period, field, value)
+        period.full_clean()
+        period.save()
+    return period
+
+
+def special_period_delete(*, user, period: SpecialPeriod) -> None:
+    _require_keeper(user)
+    with set_actor(user), transaction.atomic():
+        period.delete()
+
+
+# Drills -----------------------------------------------------------------------------------------------------
+
+
+def _check_photo(upload) -> None:
+    if PurePath(upload.name).suffix.lower() not in PHOTO_EXTENSIONS:
+        raise ValidationError(
+            {"photos": _("%(name)s is not a photo (JPEG or PNG).") % {"name": upload.name}}, code="not_a_photo"
+        )
+    try:
+        check_attachment(upload)
+    except ValidationError as error:
+        raise ValidationError({"photos": error.messages}) from error
+
+
+def _add_photos(*, user, drill: Drill, photos: Sequence) -> None:
+    for upload in photos:
+        photo = DrillPhoto(
+            drill=drill, file=upload, original_name=upload.name[:255], size=upload.size, uploaded_by=user
+        )
+        photo.full_clean()
+        photo.save()
+
+
+def drill_create(
+    *,
+    user,
+    date: datetime.date,
+    scenario: str,
+    units: Sequence,
+    participants: int,
+    summary: str = "",
+    location: str = "",
+    photos: Sequence = (),
+    is_demo: bool = False,
+) -> Drill:
+    """Record a drill with the units that took part and its photos (JPEG/PNG, checked for size and content)."""
+    _require_keeper(user)
+    if not units:
+        raise ValidationError({"units": _("Name at least one unit taking part.")})
+    for upload in photos:
+        _check_photo(upload)
+    drill = Drill(
+        date=date,
+        scenario=scenario.strip(),
+        location=location.strip(),
+        participants=participants,
+        summary=summary.strip(),
+        created_by=user,
+        is_demo=is_demo,
+    )
+    with set_actor(user), transaction.atomic():
+        drill.full_clean()
+        drill.save()
+        drill.units.set(units)
+        _add_photos(user=user, drill=drill, photos=photos)
+    return drill
+
+
+def drill_update(*, user, drill: Drill, units: Sequence | None = None, photos: Sequence = (), **changes) -> Drill:
+    """Change a drill's record; photos are added to those it has."""
+    unknown = set(changes) - {"date", "scenario", "location", "participants", "summary"}
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    _require_keeper(user)
+    if units is not None and not units:
+        raise ValidationError({"units": _("Name at least one unit taking part.")})
+    for upload in photos:
+        _check_photo(upload)
+    with set_actor(user), transaction.atomic():
+        drill = Drill.objects.select_for_update().get(pk=drill.pk)
+        for field, value in changes.items():
+            setattr(drill, field, value.strip() if isinstance(value, str) else value)
+        drill.full_clean()
+        drill.save()
+        if units is not None:
+            drill.units.set(units)
+        _add_photos(user=user, drill=drill, photos=photos)
+    return drill
+
+
+def drill_photo_delete(*, user, photo: DrillPhoto) -> None:
+    _require_keeper(user)
+    with set_actor(user), transaction.atomic():
+        photo.file.delete(save=False)
+        photo.delete()

@@ -1,0 +1,84 @@
+from django.contrib import admin
+
+from core.admin import PortalModelAdmin
+
+from .models import ConflictOfInterest, Draw, Finding, InspectingUnit, Inspection, Inspector
+
+
+@admin.register(InspectingUnit)
+class InspectingUnitAdmin(PortalModelAdmin):
+    list_display = ["unit"]
+    list_select_related = ["unit"]
+
+
+class ConflictInline(admin.TabularInline):
+    model = ConflictOfInterest
+    extra = 0
+    fields = ["enterprise", "reason", "declared_on"]
+    autocomplete_fields = ["enterprise"]
+
+
+@admin.register(Inspector)
+class InspectorAdmin(PortalModelAdmin):
+    """The inspector pool (执法人员库): who holds a certificate and may be drawn."""
+
+    list_display = ["user", "user_unit", "certificate_number", "active"]
+    list_filter = ["active", "user__unit"]
+    list_select_related = ["user__unit"]
+    search_fields = ["user__full_name", "user__username", "certificate_number"]
+    autocomplete_fields = ["user"]
+    inlines = [ConflictInline]
+
+    @admin.display(description=InspectingUnit._meta.get_field("unit").verbose_name)
+    def user_unit(self, inspector):
+        return inspector.user.unit
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(PortalModelAdmin):
+    list_display = ["enterprise", "inspector", "unit", "declared_on"]
+    list_select_related = ["enterprise", "inspector__user", "unit"]
+    search_fields = ["enterprise__name", "inspector__user__full_name", "unit__name", "reason"]
+    autocomplete_fields = ["enterprise", "inspector"]
+
+
+class FindingInline(admin.TabularInline):
+    model = Finding
+    extra = 0
+    fields = ["text", "enterprise", "project", "hazard"]
+    readonly_fields = ["hazard"]
+    raw_id_fields = ["enterprise", "project"]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(PortalModelAdmin):
+    list_display = ["date", "kind", "lead_unit", "draw"]
+    list_filter = ["kind", "lead_unit"]
+    list_select_related = ["lead_unit", "draw"]
+    date_hierarchy = "date"
+    filter_horizontal = ["inspectors", "enterprises", "projects"]
+    readonly_fields = ["draw", "created_by"]
+    inlines = [FindingInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Draw)
+class DrawAdmin(PortalModelAdmin):
+    """Draws are read-only here: they are made on the draw page and never changed."""
+
+    list_display = ["title", "made_at", "lead_unit", "enterprise_count", "inspectors_per_enterprise", "seed"]
+    list_select_related = ["lead_unit"]
+    date_hierarchy = "made_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

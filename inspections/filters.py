@@ -1,0 +1,43 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BootstrapFormMixin
+from organisation.models import Unit
+
+from .choices import InspectionKind
+from .models import Inspection
+
+
+def _enterprises(request):
+    from enterprises.models import Enterprise
+
+    return Enterprise.objects.order_by("name")
+
+
+class InspectionFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label=_("Kind"), empty_label=_("All kinds"))
+    date_from = django_filters.DateFilter(
+        field_name="date",
+        lookup_expr="gte",
+        label=_("From"),
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="date",
+        lookup_expr="lte",
+        label=_("To"),
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.all(), field_name="lead_unit", label=_("Lead unit"), empty_label=_("All units")
+    )
+    enterprise = django_filters.ModelChoiceFilter(
+        queryset=_enterprises, field_name="enterprises", label=_("Enterprise"), empty_label=_("All enterprises")
+    )
+
+    class Meta:
+        model = Inspection
+        fields = ["kind", "date_from", "date_to", "unit", "enterprise"]
+
+    def get_form_class(self):
+        return type("InspectionFilterForm", (BootstrapFormMixin, super().get_form_class()), {})

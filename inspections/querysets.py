@@ -1,0 +1,67 @@
+"""Reads of the inspections app and who may do what.
+
+- Every active bureau user reads inspections and draws; anyone at all (no login) reads the published draws.
+- ``inspects(user)``: administrators, and staff and heads of an inspecting unit (``InspectingUnit``: the
+  law-enforcement units), make inspections and draws.
+- ``change`` on an inspection (edit, findings, hazards from findings): administrators, and the members of its
+  lead unit while that unit is an inspecting unit.
+- The inspector pool and conflicts are managed by administrators in the admin site.
+"""
+
+from django.db import models
+
+
+def inspects(user) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_administrator:
+        return True
+    if not user.is_unit_member:
+        return False
+    from .models import InspectingUnit
+
+    return InspectingUnit.objects.filter(unit_id=user.unit_id).exists()
+
+
+class InspectionQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if action == "view" or (user.is_administrator and action == "change"):
+            return self
+        if action == "change" and user.is_unit_member:
+            return self.filter(lead_unit_id=user.unit_id, lead_unit__inspecting_unit__isnull=False)
+        return self.none()
+
+    def for_list(self):
+        return self.select_related("lead_unit", "draw").prefetch_related("inspectors", "enterprises", "projects")
+
+
+class FindingQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        from .models import Inspection
+
+        return self.filter(inspection__in=Inspection.objects.restrict(user, action))
+
+
+class DrawQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """``view``: every active user. ``use`` (turn the draw into inspections): administrators and the members
+        of the draw's lead unit while it inspects. Nobody may change a draw."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if action == "view":
+            return self
+        if action == "use" and inspects(user):
+            return self if user.is_administrator else self.filter(lead_unit_id=user.unit_id)
+        return self.none()
+
+    def published(self):
+        """What the public page shows: every draw (a draw is public from the moment it is made)."""
+        return self.select_related("lead_unit", "township")
+
+
+class InspectorQuerySet(models.QuerySet):
+    def pool(self):
+        """The inspectors a draw picks from: active ones whose account is active."""
+        return self.filter(active=True, user__is_active=True)

@@ -1,0 +1,43 @@
+"""The public page of the draws (一公开): open without login, names only, nothing private."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from inspections import services
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("enterprises", "pool")]
+
+
+@pytest.fixture
+def draw(eve):
+    return services.draw_make(
+        user=eve, title="2020年第二季度双随机抽查", enterprise_count=3, inspectors_per_enterprise=2
+    )
+
+
+def test_anonymous_visitors_read_the_list_and_the_draw(client, draw):
+    listing = client.get(reverse("public_draws:list"))
+    assert listing.status_code == 200 and draw.title in listing.content.decode()
+    detail = client.get(reverse("public_draws:detail", args=[draw.pk]))
+    html = detail.content.decode()
+    assert detail.status_code == 200
+    assert draw.seed in html and "结果与此完全一致" in html
+    for row in draw.result:
+        assert row["enterprise_name"] in html
+        assert all(name in html for name in row["inspector_names"])
+
+
+def test_no_private_data_is_shown(client, draw, pool, enterprises):
+    html = client.get(reverse("public_draws:detail", args=[draw.pk])).content.decode()
+    html += client.get(reverse("public_draws:list")).content.decode()
+    assert not re.search(r"1[3-9]\d{9}", html), "a mobile phone number is on the public page"
+    assert not re.search(r"0731-\d{7,8}", html), "a landline number is on the public page"
+    for inspector in pool:
+        assert inspector.user.username not in html
+        assert inspector.certificate_number not in html
+
+
+def test_an_unknown_draw_is_404(client):
+    assert client.get(reverse("public_draws:detail", args=[999])).status_code == 404
