@@ -6,10 +6,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("organisation.urls")),
     path("plans/", include("plans.urls")),
-    # urls: projects
-    # urls: safety
-    # urls: enterprises
-    # urls: inspections
-    # urls: emergency
+    path("projects/", include("projects.urls")),
+    path("safety/", include("safety.urls")),
+    path("enterprises/", include("enterprises.urls")),
+    path("inspections/", include("inspections.urls")),
+    path("public/draws/", include("inspections.public_urls")),
+    path("emergency/", include("emergency.urls")),
     path("", include("core.urls")),
 ]

@@ -89,7 +89,8 @@ def test_report_submitted_by_staff_and_accepted_by_unit_head(page, log_in, log_o
     # 2. carol, the head of unit A, accepts it from her review queue.
     log_out()
     log_in(carol)
-    page.click(f'nav a.nav-link[href="{reverse("plans:review_queue")}"]')
+    page.click("#nav-plans")
+    page.click(f'nav a.dropdown-item[href="{reverse("plans:review_queue")}"]')
     expect(page).to_have_url(re.compile(re.escape(reverse("plans:review_queue")) + "$"))
     check_page_basics(page)
     queue_link = page.locator(f'main table a[href="{report_path}"]')
@@ -115,8 +116,9 @@ def test_report_submitted_by_staff_and_accepted_by_unit_head(page, log_in, log_o
     assert report.reviewed_by == carol
     assert measure_a.progress == PROGRESS
 
-    # The plan overview, through the header's first link.
-    page.click(f'nav a.nav-link[href="{reverse("plans:plan_current")}"]')
+    # The plan overview, through the header's work-plan menu.
+    page.click("#nav-plans")
+    page.click(f'nav a.dropdown-item[href="{reverse("plans:plan_current")}"]')
     expect(page).to_have_url(re.compile(re.escape(measure_a.key_task.plan.get_absolute_url()) + "$"))
     check_page_basics(page)
     expect(page.locator(f'main a[href="{measure_url}"]')).to_have_count(1)

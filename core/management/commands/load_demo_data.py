@@ -1,8 +1,13 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+import emergency.demo
+import enterprises.demo
+import inspections.demo
 import organisation.demo
 import plans.demo
+import projects.demo
+import safety.demo
 
 
 class Command(BaseCommand):
@@ -12,11 +17,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             logins = organisation.demo.load()
             plans.demo.load()
-            # demo: projects
-            # demo: enterprises
-            # demo: safety
-            # demo: inspections
-            # demo: emergency
+            projects.demo.load()
+            enterprises.demo.load()
+            safety.demo.load()
+            inspections.demo.load()
+            emergency.demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(f"Demo users (password for all: {organisation.demo.DEMO_PASSWORD}):")
         for username, description in logins:
