@@ -2,9 +2,11 @@
 # CI (.ci/run) sets REQUIRE_POSTGRES=1 and DATABASE_URL=postgres://...: if the settings fell back to the embedded
 # SQLite file (variable lost or misspelt), the run fails instead of passing against the wrong database. The pytest
 # header names the database the run uses.
+import importlib
 import os
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 
 from tests.personas import *  # noqa: F401,F403  named personas for every test
@@ -32,3 +34,16 @@ def _require_postgres(request):
 def _fast_password_hasher(settings):
     """Personas and demo users have their passwords hashed: a fast hasher keeps the suite quick (tests only)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """A transactional test (live server, threads) starts from a flushed database, without the reference data the
+    data migrations load (Liuyang's townships): put it back, as the migration does."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        importlib.import_module("organisation.migrations.0003_load_townships").load_townships(django_apps, None)
