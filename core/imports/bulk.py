@@ -9,9 +9,9 @@ row errors, under the same columns, as the normal path. What the fast path leave
   ``settings.IMPORT_BACKGROUND_ROWS`` (beyond, only the counts and the first ``settings.IMPORT_MAX_ISSUES``
   problems);
 - no write while the rows are checked (so no transaction is open and progress can be reported); then, in one
-  transaction, new rows with ``bulk_create`` and changed rows with ``bulk_update`` in batches of
+  transaction, new rows inserted together (``copy_insert``: COPY on PostgreSQL) and changed rows with ``bulk_update`` in batches of
   ``settings.IMPORT_BATCH_SIZE``, many-to-many links through their through tables, and the audit entries
-  (django-auditlog ``LogEntry``, with the actor and the changes in auditlog's own format) with ``bulk_create``.
+  (django-auditlog ``LogEntry``, with the actor and the changes in auditlog's own format) inserted together.
   A batch the database refuses (a unique or check constraint) is retried row by row to name the rows; any
   problem rolls everything back, and a dry run always does.
 
@@ -38,6 +38,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.encoding import force_str, smart_str
 
+from .copy_insert import insert_instances
 from .runner import INVALID, NEW, UNCHANGED, UPDATED, ImportOutcome, Issue, RowOutcome, error_message
 
 DEFAULT_BATCH_SIZE = 1000
@@ -255,7 +256,7 @@ def _insert(resource, model, batch: list[_Pending], tally: _Tally) -> bool:
     """Insert a batch; if the database refuses it, find and refuse its bad rows. True if any row was refused."""
     try:
         with transaction.atomic():
-            model.objects.bulk_create([item.instance for item in batch])
+            insert_instances(model, [item.instance for item in batch])
         return False
     except DatabaseError:
         for item in batch:
@@ -310,7 +311,7 @@ def _write_m2m(model, batch: list[_Pending]) -> None:
 
 
 class _Audit:
-    """The audit entries auditlog would have written for these saves, written in batches with bulk_create."""
+    """The audit entries auditlog would have written for these saves, inserted in batches."""
 
     def __init__(self, model):
         self.model = model
@@ -385,7 +386,7 @@ class _Audit:
 
     def flush(self) -> None:
         if self.entries:
-            LogEntry.objects.bulk_create(self.entries)
+            insert_instances(LogEntry, self.entries)
             self.entries = []
 
 
