@@ -4,6 +4,26 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ReviewState(models.TextChoices):
+    """Where a month's report is in its review (plans' progress reports, projects' monthly progress): written as a
+    draft, submitted to the unit head, then accepted or returned to its author."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+
+    @classmethod
+    def editable(cls) -> tuple[str, ...]:
+        """States in which the author's unit may still change the report."""
+        return (cls.DRAFT, cls.RETURNED)
+
+    @classmethod
+    def counted(cls) -> tuple[str, ...]:
+        """States whose figures count (reported to the bureau: submitted or accepted)."""
+        return (cls.SUBMITTED, cls.ACCEPTED)
+
+
 class ProblemCategory(models.TextChoices):
     """What blocks work, as the plan names it: land, funding and environmental constraints, policy."""
 

@@ -1,4 +1,6 @@
-"""Models of the portal core: the background import jobs (``core.imports.jobs`` runs them)."""
+"""Models of the portal core: the background import jobs (``core.imports.jobs`` runs them) and the abstract
+models that several apps share (``StoredFile``: an uploaded attachment or photo; ``MonthlyReview``: a month's
+report reviewed by the unit head)."""
 
 from django.conf import settings
 from django.db import models
@@ -6,7 +8,59 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .choices import ReviewState
 from .imports.choices import JobPhase, JobState
+
+
+class StoredFile(models.Model):
+    """An uploaded file kept with the name it was uploaded under, its size and who uploaded it when.
+
+    Each child declares its own ``file`` (its ``upload_to`` path differs), its parent key and its Meta;
+    ``core.uploads.stored_file_create`` saves one from an upload and ``stored_file_response`` serves it."""
+
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name
+
+
+class MonthlyReview(models.Model):
+    """A unit's report for one month, reviewed by the unit head (``core.reviews``): draft → submitted → accepted,
+    or returned with a reason and submitted again.
+
+    Each child declares its subject, its author and ``reviewed_by`` (their related names differ) and extends the
+    Meta: ``class Meta(MonthlyReview.Meta)`` with ``constraints = [*MonthlyReview.Meta.constraints, ...]``."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
+    state = models.CharField(_("state"), max_length=20, choices=ReviewState.choices, default=ReviewState.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-month", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__day=1), name="%(app_label)s_%(class)s_month_first_day"),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(submitted_at__isnull=False),
+                name="%(app_label)s_%(class)s_submitted_has_time",
+            ),
+        ]
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in ReviewState.editable()
 
 
 class ImportJobQuerySet(models.QuerySet):

@@ -1,10 +1,12 @@
-"""Checks on uploaded files, made before anything reads them: size, and content that matches the name."""
+"""Checks on uploaded files, made before anything reads them: size, and content that matches the name; saving an
+upload as a ``core.models.StoredFile`` and serving it back."""
 
 import zipfile
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -57,3 +59,17 @@ def check_attachment(upload) -> None:
         if not zipfile.is_zipfile(upload):
             raise ValidationError(_("%(name)s is damaged.") % {"name": upload.name})
         upload.seek(0)
+
+
+def stored_file_create(*, model: type, upload, user, **fields):
+    """Save ``upload`` (already checked) as a new ``model`` (a ``StoredFile``) with its parent and other ``fields``,
+    keeping its name (cut to 255 characters) and size."""
+    stored = model(file=upload, original_name=upload.name[:255], size=upload.size, uploaded_by=user, **fields)
+    stored.full_clean()
+    stored.save()
+    return stored
+
+
+def stored_file_response(stored, *, as_attachment: bool = False) -> FileResponse:
+    """A ``StoredFile`` served under its original name: shown in the browser, or downloaded if ``as_attachment``."""
+    return FileResponse(stored.file.open("rb"), as_attachment=as_attachment, filename=stored.original_name)

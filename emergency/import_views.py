@@ -2,13 +2,11 @@
 
 import datetime
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
 
-from core.imports.views import ImportFlow, export_format, export_response, import_confirm, import_upload
+from core.imports.views import ImportFlow, export_response, export_view, flow_views
 
 from .models import DutyAssignment
 from .resources import DutyAssignmentResource
@@ -24,24 +22,12 @@ ROSTER_IMPORT = ImportFlow(
 )
 
 
-@login_required
-def roster_import(request):
-    return import_upload(request, ROSTER_IMPORT)
+roster_import, roster_import_confirm = flow_views(ROSTER_IMPORT)
 
 
-@login_required
-@require_POST
-def roster_import_confirm(request):
-    return import_confirm(request, ROSTER_IMPORT)
-
-
-@login_required
-@require_GET
-def roster_export(request, year, month):
+@export_view
+def roster_export(request, year, month, *, fmt):
     """One month's roster as a sheet, one row per duty; the file imports back unchanged."""
-    fmt = export_format(request)
-    if fmt is None:
-        return HttpResponseBadRequest(_("Unknown export format."))
     try:
         datetime.date(year, month, 1)
     except ValueError as error:

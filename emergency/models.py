@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StoredFile
+
 from .choices import DutyRole, SpecialPeriodKind
 from .querysets import DrillQuerySet, DutyAssignmentQuerySet, SpecialPeriodQuerySet
 
@@ -160,23 +162,14 @@ def drill_photo_path(instance, filename):
     return f"drills/{instance.drill_id}/{filename}"
 
 
-class DrillPhoto(models.Model):
+class DrillPhoto(StoredFile):
     drill = models.ForeignKey(Drill, verbose_name=_("drill"), on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(_("file"), upload_to=drill_photo_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("drill photo")
         verbose_name_plural = _("drill photos")
         ordering = ["drill", "pk"]
-
-    def __str__(self):
-        return self.original_name
 
     def get_absolute_url(self):
         return reverse("emergency:drill_photo", args=[self.pk])

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.audit import set_actor
-from core.uploads import check_attachment
+from core.uploads import check_attachment, stored_file_create
 
 from .choices import DutyRole
 from .models import Drill, DrillPhoto, DutyAssignment, SpecialPeriod
@@ -149,11 +149,7 @@ def _check_photo(upload) -> None:
 
 def _add_photos(*, user, drill: Drill, photos: Sequence) -> None:
     for upload in photos:
-        photo = DrillPhoto(
-            drill=drill, file=upload, original_name=upload.name[:255], size=upload.size, uploaded_by=user
-        )
-        photo.full_clean()
-        photo.save()
+        stored_file_create(model=DrillPhoto, upload=upload, user=user, drill=drill)
 
 
 def drill_create(

@@ -8,11 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.uploads import stored_file_response
 
 from . import services
 from .filters import DrillFilter
@@ -208,7 +210,7 @@ def drill_edit(request, pk):
 @login_required
 def drill_photo(request, pk):
     photo = get_object_or_404(DrillPhoto.objects.filter(drill__in=Drill.objects.restrict(request.user)), pk=pk)
-    return FileResponse(photo.file.open("rb"), filename=photo.original_name)
+    return stored_file_response(photo)
 
 
 @require_POST

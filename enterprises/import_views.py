@@ -1,12 +1,8 @@
 """Excel / CSV import and export of enterprises and vehicles: thin views over core.imports and the resources."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
 
-from core.imports.views import ImportFlow, dated_filename, export_format, export_response, import_confirm, import_upload
+from core.imports.views import ImportFlow, dated_filename, export_response, export_view, flow_views
 
 from .filters import EnterpriseFilter, VehicleFilter
 from .models import Enterprise, Vehicle
@@ -42,24 +38,12 @@ VEHICLE_IMPORT = ImportFlow(
 )
 
 
-@login_required
-def enterprise_import(request):
-    return import_upload(request, ENTERPRISE_IMPORT)
+enterprise_import, enterprise_import_confirm = flow_views(ENTERPRISE_IMPORT)
 
 
-@login_required
-@require_POST
-def enterprise_import_confirm(request):
-    return import_confirm(request, ENTERPRISE_IMPORT)
-
-
-@login_required
-@require_GET
-def enterprise_export(request):
+@export_view
+def enterprise_export(request, *, fmt):
     """The enterprises, filtered like the enterprise list."""
-    fmt = export_format(request)
-    if fmt is None:
-        return HttpResponseBadRequest(_("Unknown export format."))
     enterprise_filter = EnterpriseFilter(request.GET, queryset=Enterprise.objects.restrict(request.user, "view"))
     return export_response(
         resource=EnterpriseResource(user=request.user),
@@ -70,24 +54,12 @@ def enterprise_export(request):
     )
 
 
-@login_required
-def vehicle_import(request):
-    return import_upload(request, VEHICLE_IMPORT)
+vehicle_import, vehicle_import_confirm = flow_views(VEHICLE_IMPORT)
 
 
-@login_required
-@require_POST
-def vehicle_import_confirm(request):
-    return import_confirm(request, VEHICLE_IMPORT)
-
-
-@login_required
-@require_GET
-def vehicle_export(request):
+@export_view
+def vehicle_export(request, *, fmt):
     """The vehicles, filtered like the vehicle list."""
-    fmt = export_format(request)
-    if fmt is None:
-        return HttpResponseBadRequest(_("Unknown export format."))
     vehicle_filter = VehicleFilter(request.GET, queryset=Vehicle.objects.restrict(request.user, "view"))
     return export_response(
         resource=VehicleResource(user=request.user),

@@ -61,6 +61,11 @@ class ReportAttachmentInline(admin.TabularInline):
 @admin.register(ProgressReport)
 class ProgressReportAdmin(PortalModelAdmin):
     list_display = ["__str__", "state", "progress", "author", "submitted_at", "reviewed_by"]
+    # In the model's own order (MonthlyReview's fields would otherwise come first).
+    fields = [
+        "measure", "month", "text", "progress", "state", "author", "submitted_at", "reviewed_by", "reviewed_at",
+        "return_reason",
+    ]  # fmt: skip
     list_filter = ["state", "measure__lead_unit"]
     list_select_related = ["measure__key_task", "author", "reviewed_by"]
     inlines = [ReportProblemInline, ReportAttachmentInline]

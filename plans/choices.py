@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ReviewState
+
 
 class MeasureStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
@@ -19,13 +21,4 @@ class MeasureStatus(models.TextChoices):
         return tuple(status for status in cls.values if status not in cls.closed())
 
 
-class ReportState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted")
-    RETURNED = "returned", _("Returned")
-
-    @classmethod
-    def editable(cls) -> tuple[str, ...]:
-        """States in which the author's unit may still change a report."""
-        return (cls.DRAFT, cls.RETURNED)
+ReportState = ReviewState  # a progress report's review states, shared with projects' monthly progress

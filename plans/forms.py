@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import ProblemCategory
 from core.forms import BootstrapFormMixin
+from core.forms import ReviewForm as BaseReviewForm
 from core.uploads import ATTACHMENT_EXTENSIONS
 
 from .models import Measure
@@ -106,15 +107,8 @@ def problems_from(formset) -> list[Problem]:
     return [problem for form in formset.forms if (problem := form.problem())]
 
 
-class ReviewForm(BootstrapFormMixin, forms.Form):
-    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return"))], widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason for return"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Give the reason for returning the report."))
-        return data
+class ReviewForm(BaseReviewForm):
+    missing_reason = _("Give the reason for returning the report.")
 
 
 class SupervisionForm(BootstrapFormMixin, forms.Form):

@@ -1,29 +1,12 @@
 """Excel / CSV import and export of measures: thin views over core.imports and plans.resources."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
 
-from core.imports.views import (
-    ImportFlow,
-    dated_filename,
-    export_format,
-    export_response,
-    import_confirm,
-    import_upload,
-)
+from core.imports.views import ImportFlow, dated_filename, export_response, export_view, flow_views, own_unit_query
 
 from .filters import MeasureFilter
 from .models import Measure
 from .resources import MeasureResource
-
-
-def _template_query(user) -> dict:
-    """The import page's template: a unit member's own unit's measures, everything for administrators."""
-    return {"unit": user.unit_id} if user.is_unit_member else {}
-
 
 MEASURE_IMPORT = ImportFlow(
     key="plans.measure",
@@ -34,28 +17,16 @@ MEASURE_IMPORT = ImportFlow(
     done_url="plans:measure_list",
     export_url="plans:measure_export",
     may_import=MeasureResource.may_import,
-    template_query=_template_query,
+    template_query=own_unit_query,
 )
 
 
-@login_required
-def measure_import(request):
-    return import_upload(request, MEASURE_IMPORT)
+measure_import, measure_import_confirm = flow_views(MEASURE_IMPORT)
 
 
-@login_required
-@require_POST
-def measure_import_confirm(request):
-    return import_confirm(request, MEASURE_IMPORT)
-
-
-@login_required
-@require_GET
-def measure_export(request):
+@export_view
+def measure_export(request, *, fmt):
     """The measures the user may view, filtered like the measure list (year, key_task, unit, status, …)."""
-    fmt = export_format(request)
-    if fmt is None:
-        return HttpResponseBadRequest(_("Unknown export format."))
     query = request.GET.copy()
     if "plan" in query and "year" not in query:
         query["year"] = query["plan"]  # a plan is named by its year

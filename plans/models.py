@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ProblemCategory
+from core.models import MonthlyReview, StoredFile
 
-from .choices import MeasureStatus, ReportState
+from .choices import MeasureStatus
 from .querysets import KeyTaskQuerySet, MeasureQuerySet, ProgressReportQuerySet
 
 PERCENT = [MaxValueValidator(100)]
@@ -186,18 +187,15 @@ class Checkpoint(models.Model):
         return self.done_on is None and self.due_date < timezone.localdate()
 
 
-class ProgressReport(models.Model):
+class ProgressReport(MonthlyReview):
     """A unit's report on a measure for one month (进度报送), reviewed by the unit head."""
 
     measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.PROTECT, related_name="reports")
-    month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
     text = models.TextField(_("progress"))
     progress = models.PositiveSmallIntegerField(_("progress %"), validators=PERCENT)
-    state = models.CharField(_("state"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="progress_reports"
     )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reviewed by"),
@@ -206,33 +204,24 @@ class ProgressReport(models.Model):
         blank=True,
         related_name="reviewed_reports",
     )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    return_reason = models.TextField(_("reason for return"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ProgressReportQuerySet.as_manager()
 
-    class Meta:
+    class Meta(MonthlyReview.Meta):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
-        ordering = ["-month", "-pk"]
         constraints = [
+            *MonthlyReview.Meta.constraints,
             models.UniqueConstraint(
                 fields=["measure", "month"],
                 name="%(app_label)s_%(class)s_one_per_month",
                 violation_error_message=_("This measure already has a report for that month."),
             ),
-            models.CheckConstraint(condition=Q(month__day=1), name="%(app_label)s_%(class)s_month_first_day"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="%(app_label)s_%(class)s_progress_percent"),
-            models.CheckConstraint(
+            models.CheckConstraint(  # not in MonthlyReview: its message names the report
                 condition=~Q(state="returned") | ~Q(return_reason=""),
                 name="%(app_label)s_%(class)s_returned_has_reason",
                 violation_error_message=_("A returned report needs a reason."),
-            ),
-            models.CheckConstraint(
-                condition=Q(state="draft") | Q(submitted_at__isnull=False),
-                name="%(app_label)s_%(class)s_submitted_has_time",
             ),
         ]
         indexes = [
@@ -244,10 +233,6 @@ class ProgressReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:report_detail", args=[self.pk])
-
-    @property
-    def is_editable(self) -> bool:
-        return self.state in ReportState.editable()
 
 
 class ReportProblem(models.Model):
@@ -275,25 +260,16 @@ def attachment_path(instance, filename):
     return f"reports/{instance.report.measure_id}/{instance.report_id}/{filename}"
 
 
-class ReportAttachment(models.Model):
+class ReportAttachment(StoredFile):
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["report", "pk"]
-
-    def __str__(self):
-        return self.original_name
 
     def get_absolute_url(self):
         return reverse("plans:attachment_download", args=[self.pk])

@@ -12,7 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import set_actor
-from core.uploads import check_attachment
+from core.reviews import (
+    review_accept,
+    review_mark_submitted,
+    review_reason,
+    review_return,
+    review_submit,
+    review_take_up,
+)
+from core.uploads import check_attachment, stored_file_create
 
 from .choices import MeasureStatus, ReportState
 from .models import (
@@ -129,17 +137,7 @@ def _save_report_parts(*, user, report: ProgressReport, problems: Iterable[Probl
         part.full_clean()
         part.save()
     for upload in attachments:
-        attachment = ReportAttachment(
-            report=report, file=upload, original_name=upload.name[:255], size=upload.size, uploaded_by=user
-        )
-        attachment.full_clean()
-        attachment.save()
-
-
-def _mark_submitted(report: ProgressReport) -> None:
-    report.state = ReportState.SUBMITTED
-    report.submitted_at = timezone.now()
-    report.return_reason = ""
+        stored_file_create(model=ReportAttachment, upload=upload, user=user, report=report)
 
 
 def progress_report_create(
@@ -161,7 +159,7 @@ def progress_report_create(
         measure=measure, month=first_of_month(month), text=text.strip(), progress=progress, author=user
     )
     if submit:
-        _mark_submitted(report)
+        review_mark_submitted(report)
     with set_actor(user), transaction.atomic():
         report.full_clean()
         report.save()
@@ -186,7 +184,7 @@ def progress_report_update(
         report.text = text.strip()
         report.progress = progress
         if submit:
-            _mark_submitted(report)
+            review_mark_submitted(report)
         report.full_clean()
         report.save()
         _save_report_parts(user=user, report=report, problems=problems, attachments=attachments)
@@ -194,31 +192,25 @@ def progress_report_update(
 
 
 def progress_report_submit(*, user, report: ProgressReport) -> ProgressReport:
-    _require(ProgressReport.objects.restrict(user, "change"), report, _("This report can no longer be submitted."))
-    with set_actor(user), transaction.atomic():
-        report = ProgressReport.objects.select_for_update().get(pk=report.pk)
-        _mark_submitted(report)
-        report.save(update_fields=["state", "submitted_at", "return_reason", "updated_at"])
-    return report
+    return review_submit(user=user, entry=report, refused=_("This report can no longer be submitted."))
 
 
 def _review(*, user, report: ProgressReport) -> ProgressReport:
     """Lock the report and check it is still waiting for this reviewer."""
-    locked = ProgressReport.objects.select_for_update().select_related("measure").get(pk=report.pk)
-    if locked.state != ReportState.SUBMITTED and ProgressReport.objects.restrict(user).filter(pk=report.pk).exists():
-        raise ValidationError(_("This report is not waiting for review."))
-    _require(ProgressReport.objects.restrict(user, "review"), locked, _("You may not review this report."))
-    locked.reviewed_by = user
-    locked.reviewed_at = timezone.now()
-    return locked
+    return review_take_up(
+        user=user,
+        entry=report,
+        not_waiting=_("This report is not waiting for review."),
+        refused=_("You may not review this report."),
+        related=("measure",),
+    )
 
 
 def progress_report_accept(*, user, report: ProgressReport) -> ProgressReport:
     """The unit head accepts a report (采纳). The measure takes the progress of its latest accepted month."""
     with set_actor(user), transaction.atomic():
         report = _review(user=user, report=report)
-        report.state = ReportState.ACCEPTED
-        report.save(update_fields=["state", "reviewed_by", "reviewed_at", "updated_at"])
+        review_accept(report)
         later_accepted = report.measure.reports.filter(state=ReportState.ACCEPTED, month__gt=report.month).exists()
         if not later_accepted:
             _measure_take_progress(report.measure, report.progress)
@@ -236,14 +228,10 @@ def _measure_take_progress(measure: Measure, progress: int) -> None:
 
 def progress_report_return(*, user, report: ProgressReport, reason: str) -> ProgressReport:
     """The unit head returns a report to its author with a reason (退回)."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for returning the report.")})
+    reason = review_reason(reason, missing=_("Give the reason for returning the report."))
     with set_actor(user), transaction.atomic():
         report = _review(user=user, report=report)
-        report.state = ReportState.RETURNED
-        report.return_reason = reason
-        report.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at", "updated_at"])
+        review_return(report, reason=reason)
     return report
 
 

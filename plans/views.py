@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.uploads import stored_file_response
+from core.views import review_decide
 
 from . import services
 from .filters import MeasureFilter
@@ -291,23 +292,15 @@ def report_submit(request, pk):
 @login_required
 def report_review(request, pk):
     report = get_object_or_404(ProgressReport.objects.restrict(request.user, "review"), pk=pk)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-        return redirect(report)
-    try:
-        if form.cleaned_data["decision"] == "accept":
-            services.progress_report_accept(user=request.user, report=report)
-            messages.success(request, _("The report was accepted."))
-        else:
-            services.progress_report_return(user=request.user, report=report, reason=form.cleaned_data["reason"])
-            messages.success(request, _("The report was returned to its author."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect(report)
+    return review_decide(
+        request,
+        report,
+        form_class=ReviewForm,
+        accept=lambda: services.progress_report_accept(user=request.user, report=report),
+        give_back=lambda reason: services.progress_report_return(user=request.user, report=report, reason=reason),
+        accepted=_("The report was accepted."),
+        returned=_("The report was returned to its author."),
+    )
 
 
 @login_required
@@ -323,4 +316,4 @@ def attachment_download(request, pk):
     attachment = get_object_or_404(
         ReportAttachment.objects.filter(report__in=ProgressReport.objects.restrict(request.user)), pk=pk
     )
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    return stored_file_response(attachment, as_attachment=True)

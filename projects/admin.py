@@ -58,6 +58,11 @@ class PhotoInline(admin.TabularInline):
 @admin.register(MonthlyProgress)
 class MonthlyProgressAdmin(PortalModelAdmin):
     list_display = ["__str__", "state", "investment", "physical_progress", "author", "submitted_at", "reviewed_by"]
+    # In the model's own order (MonthlyReview's fields would otherwise come first).
+    fields = [
+        "project", "month", "investment", "physical_progress", "narrative", "over_total_reason", "state", "author",
+        "submitted_at", "reviewed_by", "reviewed_at", "return_reason", "is_demo",
+    ]  # fmt: skip
     list_filter = ["state", "project__responsible_unit"]
     list_select_related = ["project", "author", "reviewed_by"]
     inlines = [BlockerInline, PhotoInline]

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ReviewState
+
 
 class ProjectCategory(models.TextChoices):
     EXPRESSWAY = "expressway", _("Expressway")
@@ -58,18 +60,4 @@ class MilestonePhase(models.TextChoices):
         return cls.values.index(value)
 
 
-class ProgressState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted")
-    RETURNED = "returned", _("Returned")
-
-    @classmethod
-    def editable(cls) -> tuple[str, ...]:
-        """States in which the responsible unit may still change a month's progress."""
-        return (cls.DRAFT, cls.RETURNED)
-
-    @classmethod
-    def counted(cls) -> tuple[str, ...]:
-        """States whose investment counts in the figures (reported to the bureau: submitted or accepted)."""
-        return (cls.SUBMITTED, cls.ACCEPTED)
+ProgressState = ReviewState  # a month's progress review states, shared with plans' progress reports

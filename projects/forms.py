@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import ProblemCategory
 from core.forms import BootstrapFormMixin
+from core.forms import ReviewForm as BaseReviewForm
 from organisation.models import Township, User
 from plans.forms import DateInput, MonthField, MultipleFileField, MultipleFileInput
 from plans.models import Measure
@@ -196,12 +197,5 @@ def blockers_from(formset) -> list[BlockerItem]:
     return [item for form in formset.forms if (item := form.item())]
 
 
-class ReviewForm(BootstrapFormMixin, forms.Form):
-    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return"))], widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason for return"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Give the reason for returning the progress."))
-        return data
+class ReviewForm(BaseReviewForm):
+    missing_reason = _("Give the reason for returning the progress.")

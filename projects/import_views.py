@@ -1,23 +1,14 @@
 """Excel / CSV import and export of projects and of monthly progress: thin views over core.imports and
 projects.resources."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
 
-from core.imports.views import ImportFlow, dated_filename, export_format, export_response, import_confirm, import_upload
+from core.imports.views import ImportFlow, dated_filename, export_response, export_view, flow_views, own_unit_query
 
 from . import selectors
 from .filters import ProjectFilter
 from .models import MonthlyProgress, Project
 from .resources import ProgressResource, ProjectResource
-
-
-def _template_query(user) -> dict:
-    return {"unit": user.unit_id} if user.is_unit_member else {}
-
 
 PROJECT_IMPORT = ImportFlow(
     key="projects.project",
@@ -28,7 +19,7 @@ PROJECT_IMPORT = ImportFlow(
     done_url="projects:project_list",
     export_url="projects:project_export",
     may_import=ProjectResource.may_import,
-    template_query=_template_query,
+    template_query=own_unit_query,
 )
 
 PROGRESS_IMPORT = ImportFlow(
@@ -44,24 +35,12 @@ PROGRESS_IMPORT = ImportFlow(
 )
 
 
-@login_required
-def project_import(request):
-    return import_upload(request, PROJECT_IMPORT)
+project_import, project_import_confirm = flow_views(PROJECT_IMPORT)
 
 
-@login_required
-@require_POST
-def project_import_confirm(request):
-    return import_confirm(request, PROJECT_IMPORT)
-
-
-@login_required
-@require_GET
-def project_export(request):
+@export_view
+def project_export(request, *, fmt):
     """The projects the user may view, filtered like the registry; the planned investment of ``?year=``."""
-    fmt = export_format(request)
-    if fmt is None:
-        return HttpResponseBadRequest(_("Unknown export format."))
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
@@ -76,24 +55,12 @@ def project_export(request):
     )
 
 
-@login_required
-def progress_import(request):
-    return import_upload(request, PROGRESS_IMPORT)
+progress_import, progress_import_confirm = flow_views(PROGRESS_IMPORT)
 
 
-@login_required
-@require_POST
-def progress_import_confirm(request):
-    return import_confirm(request, PROGRESS_IMPORT)
-
-
-@login_required
-@require_GET
-def progress_export(request):
+@export_view
+def progress_export(request, *, fmt):
     """The monthly progress the user may view (``?project=`` one project's; ``?template=1`` the headers only)."""
-    fmt = export_format(request)
-    if fmt is None:
-        return HttpResponseBadRequest(_("Unknown export format."))
     rows = MonthlyProgress.objects.restrict(request.user).order_by("project__name", "month")
     if request.GET.get("template"):
         rows = rows.none()

@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ProblemCategory
+from core.models import MonthlyReview, StoredFile
 
-from .choices import FundingSourceKind, MilestonePhase, ProgressState, ProjectCategory, ProjectList, ProjectStage
+from .choices import FundingSourceKind, MilestonePhase, ProjectCategory, ProjectList, ProjectStage
 from .querysets import MilestoneQuerySet, MonthlyProgressQuerySet, ProjectQuerySet
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -228,13 +229,12 @@ class Milestone(models.Model):
         return max((today - self.planned_date).days, 0)
 
 
-class MonthlyProgress(models.Model):
+class MonthlyProgress(MonthlyReview):
     """A project's progress for one month (月度进度): investment completed, physical progress, narrative,
     blockers and photos; reviewed by the head of the responsible unit. Year-to-date and cumulative investment
     are derived from these rows (``MonthlyProgressQuerySet.with_totals``), never stored."""
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="progress")
-    month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
     investment = models.DecimalField(_("investment completed this month (10k yuan)"), **MONEY, validators=NON_NEGATIVE)
     physical_progress = models.PositiveSmallIntegerField(_("physical progress %"), validators=[MaxValueValidator(100)])
     narrative = models.TextField(_("progress"), blank=True)
@@ -243,11 +243,9 @@ class MonthlyProgress(models.Model):
         blank=True,
         help_text=_("Required when the cumulative investment goes above the project's total investment."),
     )
-    state = models.CharField(_("state"), max_length=20, choices=ProgressState.choices, default=ProgressState.DRAFT)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="project_progress"
     )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reviewed by"),
@@ -256,25 +254,20 @@ class MonthlyProgress(models.Model):
         blank=True,
         related_name="reviewed_project_progress",
     )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    return_reason = models.TextField(_("reason for return"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = MonthlyProgressQuerySet.as_manager()
 
-    class Meta:
+    class Meta(MonthlyReview.Meta):
         verbose_name = _("monthly progress")
         verbose_name_plural = _("monthly progress")
-        ordering = ["-month", "-pk"]
         constraints = [
+            *MonthlyReview.Meta.constraints,
             models.UniqueConstraint(
                 fields=["project", "month"],
                 name="%(app_label)s_%(class)s_one_per_month",
                 violation_error_message=_("This project already has progress for that month."),
             ),
-            models.CheckConstraint(condition=Q(month__day=1), name="%(app_label)s_%(class)s_month_first_day"),
             models.CheckConstraint(
                 condition=Q(investment__gte=0),
                 name="%(app_label)s_%(class)s_investment_not_negative",
@@ -284,14 +277,10 @@ class MonthlyProgress(models.Model):
                 condition=Q(physical_progress__gte=0, physical_progress__lte=100),
                 name="%(app_label)s_%(class)s_progress_percent",
             ),
-            models.CheckConstraint(
+            models.CheckConstraint(  # not in MonthlyReview: its message names the progress
                 condition=~Q(state="returned") | ~Q(return_reason=""),
                 name="%(app_label)s_%(class)s_returned_has_reason",
                 violation_error_message=_("Returned progress needs a reason."),
-            ),
-            models.CheckConstraint(
-                condition=Q(state="draft") | Q(submitted_at__isnull=False),
-                name="%(app_label)s_%(class)s_submitted_has_time",
             ),
         ]
         indexes = [
@@ -304,10 +293,6 @@ class MonthlyProgress(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:progress_detail", args=[self.pk])
-
-    @property
-    def is_editable(self) -> bool:
-        return self.state in ProgressState.editable()
 
 
 class Blocker(models.Model):
@@ -336,25 +321,16 @@ def photo_path(instance, filename):
     return f"projects/{instance.progress.project_id}/{instance.progress_id}/{filename}"
 
 
-class ProgressPhoto(models.Model):
+class ProgressPhoto(StoredFile):
     progress = models.ForeignKey(
         MonthlyProgress, verbose_name=_("monthly progress"), on_delete=models.CASCADE, related_name="photos"
     )
     file = models.FileField(_("file"), upload_to=photo_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["progress", "pk"]
-
-    def __str__(self):
-        return self.original_name
 
     def get_absolute_url(self):
         return reverse("projects:photo_download", args=[self.pk])

@@ -10,13 +10,19 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import set_actor
-from core.uploads import check_attachment
+from core.reviews import (
+    review_accept,
+    review_mark_submitted,
+    review_reason,
+    review_return,
+    review_submit,
+    review_take_up,
+)
+from core.uploads import check_attachment, stored_file_create
 
-from .choices import ProgressState
 from .models import (
     Blocker,
     FundingSource,
@@ -236,17 +242,7 @@ def _save_parts(*, user, progress: MonthlyProgress, blockers: Iterable[BlockerIt
         blocker.full_clean()
         blocker.save()
     for upload in photos:
-        photo = ProgressPhoto(
-            progress=progress, file=upload, original_name=upload.name[:255], size=upload.size, uploaded_by=user
-        )
-        photo.full_clean()
-        photo.save()
-
-
-def _mark_submitted(progress: MonthlyProgress) -> None:
-    progress.state = ProgressState.SUBMITTED
-    progress.submitted_at = timezone.now()
-    progress.return_reason = ""
+        stored_file_create(model=ProgressPhoto, upload=upload, user=user, progress=progress)
 
 
 def _apply_values(progress, *, investment, physical_progress, narrative, confirm_over_total, over_total_reason):
@@ -291,7 +287,7 @@ def progress_create(
             over_total_reason=over_total_reason,
         )
         if submit:
-            _mark_submitted(progress)
+            review_mark_submitted(progress)
         progress.full_clean()
         progress.save()
         _save_parts(user=user, progress=progress, blockers=blockers, photos=photos)
@@ -325,7 +321,7 @@ def progress_update(
             over_total_reason=over_total_reason,
         )
         if submit:
-            _mark_submitted(progress)
+            review_mark_submitted(progress)
         progress.full_clean()
         progress.save()
         _save_parts(user=user, progress=progress, blockers=blockers, photos=photos)
@@ -333,41 +329,30 @@ def progress_update(
 
 
 def progress_submit(*, user, progress: MonthlyProgress) -> MonthlyProgress:
-    _require(MonthlyProgress.objects.restrict(user, "change"), progress, _("This progress can no longer be submitted."))
-    with set_actor(user), transaction.atomic():
-        progress = MonthlyProgress.objects.select_for_update().get(pk=progress.pk)
-        _mark_submitted(progress)
-        progress.save(update_fields=["state", "submitted_at", "return_reason", "updated_at"])
-    return progress
+    return review_submit(user=user, entry=progress, refused=_("This progress can no longer be submitted."))
 
 
 def _review(*, user, progress: MonthlyProgress) -> MonthlyProgress:
-    locked = MonthlyProgress.objects.select_for_update().get(pk=progress.pk)
-    if locked.state != ProgressState.SUBMITTED and MonthlyProgress.objects.restrict(user).filter(pk=locked.pk).exists():
-        raise ValidationError(_("This progress is not waiting for review."))
-    _require(MonthlyProgress.objects.restrict(user, "review"), locked, _("You may not review this progress."))
-    locked.reviewed_by = user
-    locked.reviewed_at = timezone.now()
-    return locked
+    return review_take_up(
+        user=user,
+        entry=progress,
+        not_waiting=_("This progress is not waiting for review."),
+        refused=_("You may not review this progress."),
+    )
 
 
 def progress_accept(*, user, progress: MonthlyProgress) -> MonthlyProgress:
     """The head of the responsible unit accepts a month's progress (采纳)."""
     with set_actor(user), transaction.atomic():
         progress = _review(user=user, progress=progress)
-        progress.state = ProgressState.ACCEPTED
-        progress.save(update_fields=["state", "reviewed_by", "reviewed_at", "updated_at"])
+        review_accept(progress)
     return progress
 
 
 def progress_return(*, user, progress: MonthlyProgress, reason: str) -> MonthlyProgress:
     """The head of the responsible unit returns a month's progress with a reason (退回)."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for returning the progress.")})
+    reason = review_reason(reason, missing=_("Give the reason for returning the progress."))
     with set_actor(user), transaction.atomic():
         progress = _review(user=user, progress=progress)
-        progress.state = ProgressState.RETURNED
-        progress.return_reason = reason
-        progress.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at", "updated_at"])
+        review_return(progress, reason=reason)
     return progress

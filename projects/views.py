@@ -5,13 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Sum
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.choices import ProblemCategory
+from core.uploads import stored_file_response
+from core.views import review_decide
 
 from . import selectors, services
 from .choices import FundingSourceKind, MilestonePhase, ProgressState
@@ -311,23 +311,15 @@ def progress_submit(request, pk):
 @login_required
 def progress_review(request, pk):
     progress = get_object_or_404(MonthlyProgress.objects.restrict(request.user, "review"), pk=pk)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-        return redirect(progress)
-    try:
-        if form.cleaned_data["decision"] == "accept":
-            services.progress_accept(user=request.user, progress=progress)
-            messages.success(request, _("The month's progress was accepted."))
-        else:
-            services.progress_return(user=request.user, progress=progress, reason=form.cleaned_data["reason"])
-            messages.success(request, _("The month's progress was returned to its author."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect(progress)
+    return review_decide(
+        request,
+        progress,
+        form_class=ReviewForm,
+        accept=lambda: services.progress_accept(user=request.user, progress=progress),
+        give_back=lambda reason: services.progress_return(user=request.user, progress=progress, reason=reason),
+        accepted=_("The month's progress was accepted."),
+        returned=_("The month's progress was returned to its author."),
+    )
 
 
 @login_required
@@ -345,7 +337,7 @@ def photo_download(request, pk):
     photo = get_object_or_404(
         ProgressPhoto.objects.filter(progress__in=MonthlyProgress.objects.restrict(request.user)), pk=pk
     )
-    return FileResponse(photo.file.open("rb"), filename=photo.original_name)
+    return stored_file_response(photo)
 
 
 # Investment summary -----------------------------------------------------------------------------------------

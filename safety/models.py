@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StoredFile
+
 from .choices import HazardAction, HazardField, HazardLevel, HazardSource, HazardStatus, PhotoKind
 from .querysets import HazardQuerySet
 
@@ -229,27 +231,21 @@ def photo_path(instance, filename):
     return f"hazards/{instance.hazard_id}/{instance.kind}/{filename}"
 
 
-class HazardPhoto(models.Model):
+class HazardPhoto(StoredFile):
     """A photo of a hazard: as found, of the rectification, or taken at verification."""
 
     hazard = models.ForeignKey(Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(_("kind"), max_length=20, choices=PhotoKind.choices)
     file = models.FileField(_("file"), upload_to=photo_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    uploaded_at = models.DateTimeField(
+        _("uploaded at"), default=timezone.now
+    )  # overrides StoredFile's: the demo data backdates photos
 
     class Meta:
         verbose_name = _("hazard photo")
         verbose_name_plural = _("hazard photos")
         ordering = ["hazard", "uploaded_at", "pk"]
         indexes = [models.Index(fields=["hazard", "kind"], name="safety_photo_hazard_kind")]
-
-    def __str__(self):
-        return self.original_name
 
     def get_absolute_url(self):
         return reverse("safety:photo", args=[self.pk])

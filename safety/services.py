@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import set_actor
-from core.uploads import check_attachment
+from core.uploads import check_attachment, stored_file_create
 
 from .choices import TRANSITIONS, HazardAction, HazardStatus, PhotoKind
 from .models import Hazard, HazardCodeCounter, HazardPhoto, HazardTransition, hazard_code
@@ -100,15 +100,9 @@ def check_photo(upload) -> None:
 
 
 def _save_photos(*, user, hazard: Hazard, kind: str, photos: Sequence) -> list[HazardPhoto]:
-    saved = []
-    for upload in photos:
-        photo = HazardPhoto(
-            hazard=hazard, kind=kind, file=upload, original_name=upload.name[:255], size=upload.size, uploaded_by=user
-        )
-        photo.full_clean()
-        photo.save()
-        saved.append(photo)
-    return saved
+    return [
+        stored_file_create(model=HazardPhoto, upload=upload, user=user, hazard=hazard, kind=kind) for upload in photos
+    ]
 
 
 # Register ---------------------------------------------------------------------------------------------------

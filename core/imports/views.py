@@ -1,6 +1,8 @@
 """The import and export pages, generic: an app describes its import with an ``ImportFlow`` and its views call
 ``import_upload``, ``import_confirm`` and ``export_response``.
 
+``flow_views(flow)`` builds an app's upload and confirm views and ``export_view`` wraps its export views.
+
 The flow: GET the upload page → POST a file → checks → dry run (rolled back) → preview listing every row and
 its problems; the file stays on the server (MEDIA_ROOT/imports/, random name, known only to the user's session)
 → POST confirm → the real import, all rows or none → message with the counts and redirect. A file with
@@ -15,17 +17,20 @@ result of the import.
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from .files import CSV, XLSX, delete_import_file, estimate_rows, load_import_file, store_import_file
 from .forms import ImportUploadForm
@@ -66,12 +71,34 @@ class ImportFlow:
         return self.resource_class(user=user)
 
 
+def own_unit_query(user) -> dict:
+    """A ``template_query``: the template holds a unit member's own unit's rows (``?unit=``), everything for
+    administrators, to edit and import back."""
+    return {"unit": user.unit_id} if user.is_unit_member else {}
+
+
 def flow_for(key: str) -> ImportFlow | None:
     """The flow named ``key`` (its module is imported with the URLs)."""
     return _FLOWS.get(key)
 
 
 # Import pages ----------------------------------------------------------------------------------------------
+
+
+def flow_views(flow: ImportFlow) -> tuple[Callable, Callable]:
+    """The upload view (GET and POST) and the confirm view (POST only) of ``flow``, both for signed-in users;
+    an app's ``urls.py`` routes them to ``flow.upload_url`` and ``flow.confirm_url``."""
+
+    @login_required
+    def upload_view(request):
+        return import_upload(request, flow)
+
+    @login_required
+    @require_POST
+    def confirm_view(request):
+        return import_confirm(request, flow)
+
+    return upload_view, confirm_view
 
 
 def import_upload(request, flow: ImportFlow):
@@ -260,6 +287,22 @@ def _discard_pending(request, flow: ImportFlow) -> None:
 
 
 # Export ------------------------------------------------------------------------------------------------------
+
+
+def export_view(view: Callable) -> Callable:
+    """Decorates an export view ``view(request, *args, fmt, **kwargs)``: signed-in users, GET only, and ``fmt``
+    read from ``?format=`` (an unknown format is a 400 before ``view`` runs)."""
+
+    @login_required
+    @require_GET
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        fmt = export_format(request)
+        if fmt is None:
+            return HttpResponseBadRequest(_("Unknown export format."))
+        return view(request, *args, fmt=fmt, **kwargs)
+
+    return wrapper
 
 
 def export_format(request) -> str | None:

@@ -1,0 +1,74 @@
+"""The steps of the monthly review workflow (``core.models.MonthlyReview``) that plans' progress reports and
+projects' monthly progress share: submit, take up for review, accept, return with a reason. Each app's services
+(``progress_report_accept``, ``progress_accept``, …) call these inside their own transaction and add what is
+theirs (the measure taking the progress, the wording of the refusals).
+
+The model's ``objects`` must have ``restrict(user, action)`` with the actions ``view``, ``change`` and ``review``."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .audit import set_actor
+from .choices import ReviewState
+from .models import MonthlyReview
+
+
+def review_mark_submitted(entry: MonthlyReview) -> None:
+    """Submit ``entry`` (not saved): stamped with the time, a former return reason cleared."""
+    entry.state = ReviewState.SUBMITTED
+    entry.submitted_at = timezone.now()
+    entry.return_reason = ""
+
+
+def review_submit(*, user, entry: MonthlyReview, refused: str) -> MonthlyReview:
+    """The author's unit submits a draft or returned ``entry``; ``refused`` is the message when it may not."""
+    model = type(entry)
+    if not model.objects.restrict(user, "change").filter(pk=entry.pk).exists():
+        raise PermissionDenied(refused)
+    with set_actor(user), transaction.atomic():
+        entry = model.objects.select_for_update().get(pk=entry.pk)
+        review_mark_submitted(entry)
+        entry.save(update_fields=["state", "submitted_at", "return_reason", "updated_at"])
+    return entry
+
+
+def review_take_up(
+    *, user, entry: MonthlyReview, not_waiting: str, refused: str, related: tuple[str, ...] = ()
+) -> MonthlyReview:
+    """Inside the caller's transaction: lock ``entry`` (with its ``related`` rows), check it is still waiting for
+    this reviewer and stamp the reviewer. ``not_waiting``: the message for a user who may see it but it is not
+    submitted; ``refused``: for one who may not review it."""
+    model = type(entry)
+    locked = model.objects.select_for_update()
+    if related:
+        locked = locked.select_related(*related)
+    locked = locked.get(pk=entry.pk)
+    if locked.state != ReviewState.SUBMITTED and model.objects.restrict(user).filter(pk=locked.pk).exists():
+        raise ValidationError(not_waiting)
+    if not model.objects.restrict(user, "review").filter(pk=locked.pk).exists():
+        raise PermissionDenied(refused)
+    locked.reviewed_by = user
+    locked.reviewed_at = timezone.now()
+    return locked
+
+
+def review_accept(entry: MonthlyReview) -> None:
+    """Accept an entry taken up with ``review_take_up`` (采纳)."""
+    entry.state = ReviewState.ACCEPTED
+    entry.save(update_fields=["state", "reviewed_by", "reviewed_at", "updated_at"])
+
+
+def review_reason(reason: str, *, missing: str) -> str:
+    """The reason for a return, stripped; ``missing`` is the form error when there is none."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": missing})
+    return reason
+
+
+def review_return(entry: MonthlyReview, *, reason: str) -> None:
+    """Return an entry taken up with ``review_take_up`` to its author with ``reason`` (退回)."""
+    entry.state = ReviewState.RETURNED
+    entry.return_reason = reason
+    entry.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at", "updated_at"])
