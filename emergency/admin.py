@@ -2,13 +2,7 @@ from django.contrib import admin
 
 from core.admin import PortalModelAdmin
 
-from .models import Drill, DrillPhoto, DutyAssignment, RosterKeeper, SpecialPeriod
-
-
-@admin.register(RosterKeeper)
-class RosterKeeperAdmin(PortalModelAdmin):
-    list_display = ["unit"]
-    list_select_related = ["unit"]
+from .models import Drill, DrillPhoto, DutyAssignment, SpecialPeriod
 
 
 @admin.register(SpecialPeriod)

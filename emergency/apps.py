@@ -11,7 +11,6 @@ class EmergencyConfig(AppConfig):
 
         from . import models
 
-        track(models.RosterKeeper)
         track(models.SpecialPeriod)
         track(models.DutyAssignment)
         track(models.Drill, m2m_fields=("units",))

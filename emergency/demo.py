@@ -7,9 +7,8 @@ from core.demo import upsert
 from organisation.models import Unit, User
 
 from .choices import DutyRole, SpecialPeriodKind
-from .models import Drill, DutyAssignment, RosterKeeper, SpecialPeriod
+from .models import Drill, DutyAssignment, SpecialPeriod
 
-ROSTER_UNIT = "安全应急科"
 Q1_START = datetime.date(2020, 1, 1)
 Q1_END = datetime.date(2020, 3, 31)
 
@@ -61,9 +60,6 @@ def _phone(index: int) -> str:
 
 
 def load() -> None:
-    safety_unit = Unit.objects.filter(name=ROSTER_UNIT).first()
-    if safety_unit is not None:
-        upsert(RosterKeeper, {"unit": safety_unit}, {"is_demo": True})
     for kind, name, start, end in PERIODS:
         upsert(SpecialPeriod, {"kind": kind, "start_date": start}, {"name": name, "end_date": end, "is_demo": True})
     _roster()

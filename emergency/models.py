@@ -13,28 +13,6 @@ from .choices import DutyRole, SpecialPeriodKind
 from .querysets import DrillQuerySet, DutyAssignmentQuerySet, SpecialPeriodQuerySet
 
 
-class RosterKeeper(models.Model):
-    """A unit whose staff and head keep the duty roster and the drill records (in the bureau: 安全应急科).
-
-    Kept as data (managed in the admin site) rather than a setting, so that a reorganisation needs no deploy."""
-
-    unit = models.OneToOneField(
-        "organisation.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="roster_keeper"
-    )
-    is_demo = models.BooleanField(_("demo data"), default=False)
-
-    class Meta:
-        verbose_name = _("roster-keeping unit")
-        verbose_name_plural = _("roster-keeping units")
-        ordering = ["unit__sort_order", "unit__name"]
-
-    def __str__(self):
-        return str(self.unit)
-
-    def get_absolute_url(self):
-        return reverse("emergency:roster_current")
-
-
 class SpecialPeriod(models.Model):
     """A period that calls for stepped-up duty (春运, 两节, 两会, 汛期), marked on the roster."""
 

@@ -1,7 +1,8 @@
 """Reads of the emergency app and who may change what.
 
 Everyone in the bureau reads the roster and the drills. Writing is for administrators and for the staff and
-heads of a roster-keeping unit (``RosterKeeper``, in the bureau 安全应急科), in one rule: ``keeps_roster``."""
+heads of a unit that keeps the duty roster (``Unit.keeps_duty_roster``, in the bureau 安全应急科), in one rule:
+``keeps_roster``."""
 
 import datetime
 
@@ -10,16 +11,10 @@ from django.db.models import Q
 
 
 def keeps_roster(user) -> bool:
-    """Administrators, and staff and unit heads of a roster-keeping unit."""
+    """Administrators, and staff and unit heads of a unit that keeps the duty roster."""
     if not (user.is_authenticated and user.is_active):
         return False
-    if user.is_administrator:
-        return True
-    if not user.is_unit_member:
-        return False
-    from .models import RosterKeeper
-
-    return RosterKeeper.objects.filter(unit_id=user.unit_id).exists()
+    return user.is_administrator or user.keeps_duty_roster
 
 
 class _EmergencyQuerySet(models.QuerySet):

@@ -1,14 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import PortalModelAdmin
 
-from .models import ConflictOfInterest, Draw, Finding, InspectingUnit, Inspection, Inspector
-
-
-@admin.register(InspectingUnit)
-class InspectingUnitAdmin(PortalModelAdmin):
-    list_display = ["unit"]
-    list_select_related = ["unit"]
+from .models import ConflictOfInterest, Draw, Finding, Inspection, Inspector
 
 
 class ConflictInline(admin.TabularInline):
@@ -29,7 +24,7 @@ class InspectorAdmin(PortalModelAdmin):
     autocomplete_fields = ["user"]
     inlines = [ConflictInline]
 
-    @admin.display(description=InspectingUnit._meta.get_field("unit").verbose_name)
+    @admin.display(description=_("unit"))
     def user_unit(self, inspector):
         return inspector.user.unit
 

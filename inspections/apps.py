@@ -11,7 +11,6 @@ class InspectionsConfig(AppConfig):
 
         from . import models
 
-        track(models.InspectingUnit)
         track(models.Inspector)
         track(models.ConflictOfInterest)
         track(models.Draw)

@@ -1,6 +1,7 @@
-"""Demo data of the inspections app: the law-enforcement units, an inspector pool with a few declared conflicts,
-a year (2020) of inspections of every kind with findings, and random draws made through the draw service with
-fixed seeds (so that the demo is the same on every machine). Idempotent: a second run writes nothing.
+"""Demo data of the inspections app: an inspector pool with a few declared conflicts, a year (2020) of inspections
+of every kind with findings, and random draws made through the draw service with fixed seeds (so that the demo is
+the same on every machine). Idempotent: a second run writes nothing. The law-enforcement units are flagged
+(``Unit.enforces_law``) by the organisation's demo data.
 
 Links to enterprises and projects are made when their demo data is loaded; without it they are left out."""
 
@@ -17,10 +18,9 @@ from organisation.models import Unit, User
 
 from . import services
 from .choices import InspectionKind
-from .models import ConflictOfInterest, Draw, Finding, InspectingUnit, Inspection, Inspector
+from .models import ConflictOfInterest, Draw, Finding, Inspection, Inspector
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-INSPECTING_UNITS = ("执法大队", "运输中心", "质监站")
 
 # Law-enforcement officers of the brigade, added to the demo users (invented names).
 OFFICERS = [
@@ -99,9 +99,6 @@ def _models_of(app_label: str, model: str):
 
 def load() -> None:
     units = {unit.short_name: unit for unit in Unit.objects.all()}
-    for short_name in INSPECTING_UNITS:
-        if short_name in units:
-            upsert(InspectingUnit, {"unit": units[short_name]}, {"is_demo": True})
     inspectors = _pool(units)
     Enterprise = _models_of("enterprises", "Enterprise")
     Project = _models_of("projects", "Project")

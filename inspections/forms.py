@@ -44,7 +44,7 @@ class InspectionForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["enterprises"].queryset = Enterprise.objects.order_by("name")
         self.fields["projects"].queryset = Project.objects.order_by("name")
         if user.is_administrator and self.instance.pk is None:
-            self.fields["lead_unit"].queryset = Unit.objects.filter(inspecting_unit__isnull=False)
+            self.fields["lead_unit"].queryset = Unit.objects.enforcing_law()
             self.fields["lead_unit"].required = True
         else:
             del self.fields["lead_unit"]
@@ -88,7 +88,7 @@ class DrawForm(BootstrapFormMixin, forms.Form):
 
         self.fields["enterprise_type"].choices = [("", _("All types")), *EnterpriseType.choices]
         if user.is_administrator:
-            self.fields["lead_unit"].queryset = Unit.objects.filter(inspecting_unit__isnull=False)
+            self.fields["lead_unit"].queryset = Unit.objects.enforcing_law()
             self.fields["lead_unit"].required = True
         else:
             del self.fields["lead_unit"]

@@ -12,29 +12,6 @@ from .choices import InspectionKind
 from .querysets import DrawQuerySet, FindingQuerySet, InspectionQuerySet, InspectorQuerySet
 
 
-class InspectingUnit(models.Model):
-    """A law-enforcement unit whose staff and head make inspections and random draws (执法检查单位; in the bureau
-    the enforcement brigade, the road transport service centre and the construction quality station).
-
-    Kept as data in the admin site, so that a reorganisation needs no deploy."""
-
-    unit = models.OneToOneField(
-        "organisation.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="inspecting_unit"
-    )
-    is_demo = models.BooleanField(_("demo data"), default=False)
-
-    class Meta:
-        verbose_name = _("inspecting unit")
-        verbose_name_plural = _("inspecting units")
-        ordering = ["unit__sort_order", "unit__name"]
-
-    def __str__(self):
-        return str(self.unit)
-
-    def get_absolute_url(self):
-        return reverse("inspections:inspection_list") + f"?unit={self.unit_id}"
-
-
 class Inspector(models.Model):
     """A member of the inspector pool: a user holding a law-enforcement certificate (执法证)."""
 

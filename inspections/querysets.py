@@ -1,10 +1,11 @@
 """Reads of the inspections app and who may do what.
 
 - Every active bureau user reads inspections and draws; anyone at all (no login) reads the published draws.
-- ``inspects(user)``: administrators, and staff and heads of an inspecting unit (``InspectingUnit``: the
-  law-enforcement units), make inspections and draws.
+- ``inspects(user)``: administrators, and staff and heads of a law-enforcement unit (``Unit.enforces_law``: in the
+  bureau the enforcement brigade, the road transport service centre and the construction quality station), make
+  inspections and draws.
 - ``change`` on an inspection (edit, findings, hazards from findings): administrators, and the members of its
-  lead unit while that unit is an inspecting unit.
+  lead unit while that unit enforces the law.
 - The inspector pool and conflicts are managed by administrators in the admin site.
 """
 
@@ -14,13 +15,7 @@ from django.db import models
 def inspects(user) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
-    if user.is_administrator:
-        return True
-    if not user.is_unit_member:
-        return False
-    from .models import InspectingUnit
-
-    return InspectingUnit.objects.filter(unit_id=user.unit_id).exists()
+    return user.is_administrator or user.enforces_law
 
 
 class InspectionQuerySet(models.QuerySet):
@@ -30,7 +25,7 @@ class InspectionQuerySet(models.QuerySet):
         if action == "view" or (user.is_administrator and action == "change"):
             return self
         if action == "change" and user.is_unit_member:
-            return self.filter(lead_unit_id=user.unit_id, lead_unit__inspecting_unit__isnull=False)
+            return self.filter(lead_unit_id=user.unit_id, lead_unit__enforces_law=True)
         return self.none()
 
     def for_list(self):

@@ -9,10 +9,16 @@ from .models import Township, Unit, User
 
 @admin.register(Unit)
 class UnitAdmin(PortalModelAdmin):
-    list_display = ["name", "short_name", "kind", "overseeing_leader", "sort_order"]
-    list_filter = ["kind"]
+    """Units and their responsibilities: the flags that the safety, emergency and inspections rules read."""
+
+    list_display = ["name", "short_name", "kind", "overseeing_leader", *Unit.RESPONSIBILITIES, "sort_order"]
+    list_filter = ["kind", *Unit.RESPONSIBILITIES]
     search_fields = ["name", "short_name"]
     list_select_related = ["overseeing_leader"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "kind", "overseeing_leader", "sort_order", "is_demo"]}),
+        (_("Responsibilities"), {"fields": list(Unit.RESPONSIBILITIES)}),
+    ]
 
 
 @admin.register(Township)

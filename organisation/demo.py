@@ -23,6 +23,12 @@ class DemoUnit:
     leader: str  # username of the overseeing leader
     head: str  # full name of the unit head
     staff: str  # full name of one staff member
+    responsibilities: tuple[str, ...] = ()  # of Unit.RESPONSIBILITIES; the others are cleared
+
+
+# The demo units' responsibilities (organisation.Unit flags).
+SAFETY = ("supervises_safety", "keeps_duty_roster")
+ENFORCEMENT = ("enforces_law",)
 
 
 LEADERS = [
@@ -37,14 +43,27 @@ UNITS = [
     DemoUnit("office", "办公室", "办公室", Unit.Kind.SECTION, "ldr_zhou", "刘晓明", "张敏"),
     DemoUnit("planning", "规划建设科", "规建科", Unit.Kind.SECTION, "ldr_li", "赵国强", "孙磊"),
     DemoUnit("transport", "运输服务科", "运输科", Unit.Kind.SECTION, "ldr_chen", "黄志勇", "吴芳"),
-    DemoUnit("safety", "安全应急科", "安全科", Unit.Kind.SECTION, "ldr_wang", "杨建华", "周婷"),
+    DemoUnit("safety", "安全应急科", "安全科", Unit.Kind.SECTION, "ldr_wang", "杨建华", "周婷", SAFETY),
     DemoUnit("legal", "政策法规科", "法规科", Unit.Kind.SECTION, "ldr_chen", "徐立新", "何静"),
     DemoUnit("finance", "财务审计科", "财审科", Unit.Kind.SECTION, "ldr_wang", "郭红", "林峰"),
     DemoUnit("party", "机关党委", "机关党委", Unit.Kind.SECTION, "ldr_zhou", "罗文斌", "谢丹"),
     DemoUnit("roads", "公路建设养护中心", "公路中心", Unit.Kind.SUBORDINATE, "ldr_li", "邓永平", "唐亮"),
-    DemoUnit("quality", "交通建设质量安全监督站", "质监站", Unit.Kind.SUBORDINATE, "ldr_li", "彭志华", "曾琳"),
-    DemoUnit("services", "道路运输服务中心", "运输中心", Unit.Kind.SUBORDINATE, "ldr_chen", "蒋海波", "袁媛"),
-    DemoUnit("enforcement", "交通运输综合行政执法大队", "执法大队", Unit.Kind.SUBORDINATE, "ldr_chen", "钟伟", "邱明"),
+    DemoUnit(
+        "quality", "交通建设质量安全监督站", "质监站", Unit.Kind.SUBORDINATE, "ldr_li", "彭志华", "曾琳", ENFORCEMENT
+    ),
+    DemoUnit(
+        "services", "道路运输服务中心", "运输中心", Unit.Kind.SUBORDINATE, "ldr_chen", "蒋海波", "袁媛", ENFORCEMENT
+    ),
+    DemoUnit(
+        "enforcement",
+        "交通运输综合行政执法大队",
+        "执法大队",
+        Unit.Kind.SUBORDINATE,
+        "ldr_chen",
+        "钟伟",
+        "邱明",
+        ENFORCEMENT,
+    ),
 ]
 
 
@@ -71,6 +90,7 @@ def load() -> list[tuple[str, str]]:
                 "kind": demo.kind,
                 "overseeing_leader": leaders[demo.leader],
                 "sort_order": order,
+                **{flag: flag in demo.responsibilities for flag in Unit.RESPONSIBILITIES},
                 "is_demo": True,
             },
         )

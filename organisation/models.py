@@ -6,8 +6,28 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+class UnitQuerySet(models.QuerySet):
+    """Units by responsibility (see ``Unit.RESPONSIBILITIES``)."""
+
+    def supervising_safety(self):
+        return self.filter(supervises_safety=True)
+
+    def keeping_duty_roster(self):
+        return self.filter(keeps_duty_roster=True)
+
+    def enforcing_law(self):
+        return self.filter(enforces_law=True)
+
+
 class Unit(models.Model):
-    """A section of the bureau (科室) or a subordinate unit (二级单位)."""
+    """A section of the bureau (科室) or a subordinate unit (二级单位).
+
+    What a unit is responsible for across the portal is kept here as data (flags edited by administrators in the
+    admin site), so that a reorganisation needs no deploy. The apps' permission rules read these flags through
+    ``User.supervises_safety`` and its siblings, and never look a unit up by name."""
+
+    #: The responsibility flags, in the order the admin site shows them.
+    RESPONSIBILITIES = ("supervises_safety", "keeps_duty_roster", "enforces_law")
 
     class Kind(models.TextChoices):
         SECTION = "section", _("Internal section")
@@ -27,7 +47,27 @@ class Unit(models.Model):
         help_text=_("The bureau leader in charge of this unit (分管领导)."),
     )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    supervises_safety = models.BooleanField(
+        _("supervises safety"),
+        default=False,
+        help_text=_(
+            "Safety supervision (安全监管): its staff and head read every unit's hazards and verify their "
+            "rectification."
+        ),
+    )
+    keeps_duty_roster = models.BooleanField(
+        _("keeps the duty roster"),
+        default=False,
+        help_text=_("Emergency duty (应急值守): its staff and head keep the duty roster, special periods and drills."),
+    )
+    enforces_law = models.BooleanField(
+        _("enforces the law"),
+        default=False,
+        help_text=_("Law enforcement (执法检查): its staff and head make inspections and random draws, and lead them."),
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit")
@@ -139,3 +179,24 @@ class User(AbstractUser):
     @property
     def reads_everything(self) -> bool:
         return self.is_administrator or self.is_leader
+
+    # What the user's unit is responsible for (staff and unit heads only; see Unit.RESPONSIBILITIES). The apps'
+    # rules add administrators where they should.
+
+    def _unit_has(self, responsibility: str) -> bool:
+        return self.is_unit_member and getattr(self.unit, responsibility)
+
+    @property
+    def supervises_safety(self) -> bool:
+        """Staff or head of a unit that supervises safety (安全监管)."""
+        return self._unit_has("supervises_safety")
+
+    @property
+    def keeps_duty_roster(self) -> bool:
+        """Staff or head of a unit that keeps the duty roster and drill records (应急值守)."""
+        return self._unit_has("keeps_duty_roster")
+
+    @property
+    def enforces_law(self) -> bool:
+        """Staff or head of a law-enforcement unit: makes inspections and random draws (执法检查)."""
+        return self._unit_has("enforces_law")

@@ -7,7 +7,6 @@ annotates a detail page with the actions its user may take (``with_permissions``
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
@@ -19,25 +18,9 @@ from .choices import HazardLevel, HazardStatus
 ACTIONS = ("view", "change", "start", "report", "sign_off", "verify")
 WORKFLOW_ACTIONS = ("start", "report", "sign_off", "verify")
 
-DEFAULT_SAFETY_UNIT_NAMES = ("安全应急科",)
-
 
 def _today(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()  # Asia/Shanghai (settings.TIME_ZONE)
-
-
-def safety_unit_names() -> tuple[str, ...]:
-    """The bureau's safety unit(s), by name or short name: ``settings.SAFETY_UNIT_NAMES`` or 安全应急科."""
-    return tuple(getattr(settings, "SAFETY_UNIT_NAMES", DEFAULT_SAFETY_UNIT_NAMES))
-
-
-def is_safety_unit_member(user) -> bool:
-    """Staff and the head of the bureau's safety unit: they oversee (read and verify) every unit's hazards."""
-    if not getattr(user, "is_unit_member", False):
-        return False
-    unit = user.unit
-    names = safety_unit_names()
-    return unit.name in names or (bool(unit.short_name) and unit.short_name in names)
 
 
 def may_register(user) -> bool:
@@ -48,17 +31,17 @@ def may_register(user) -> bool:
 def hazard_rule(user, action: str) -> Q | None:
     """The hazards ``user`` may ``action``, as a filter (None: none at all). The whole permission model:
 
-    - ``view``: administrators, bureau leaders and the safety unit's members read every hazard; a unit's staff and
-      head read their unit's hazards (it is the responsible unit) and those they registered; anyone else those
-      they registered.
+    - ``view``: administrators, bureau leaders and the members of a unit that supervises safety
+      (``Unit.supervises_safety``, in the bureau 安全应急科) read every hazard; a unit's staff and head read their
+      unit's hazards (it is the responsible unit) and those they registered; anyone else those they registered.
     - ``change`` (register data and five fixes) on an open hazard: administrators; the responsible unit's
       members; the person who registered it while it awaits rectification.
     - ``start`` (待整改 → 整改中) and ``report`` (整改中 → 待验收): administrators and the responsible unit's
       members (staff or head).
     - ``sign_off`` a major hazard awaiting verification, not yet signed off: bureau leaders (role leader) only.
     - ``verify`` (pass → 已销号, or fail → back to 整改中) a hazard awaiting verification: administrators, the
-      safety unit's members, and the head of the responsible unit — never the person who reported the
-      rectification (four eyes), whatever their role.
+      members of a unit that supervises safety, and the head of the responsible unit — never the person who
+      reported the rectification (four eyes), whatever their role.
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown action: {action}")
@@ -68,7 +51,7 @@ def hazard_rule(user, action: str) -> Q | None:
     own_unit = Q(responsible_unit_id=user.unit_id) if unit_member else None
     registered = Q(found_by_id=user.pk)
     if action == "view":
-        if user.reads_everything or is_safety_unit_member(user):
+        if user.reads_everything or user.supervises_safety:
             return Q()
         return own_unit | registered if own_unit is not None else registered
     if action == "change":
@@ -88,7 +71,7 @@ def hazard_rule(user, action: str) -> Q | None:
         return Q(status=HazardStatus.VERIFYING, level=HazardLevel.MAJOR, signed_off_at__isnull=True)
     # verify
     waiting = Q(status=HazardStatus.VERIFYING) & ~Q(rectification_reported_by_id=user.pk)
-    if user.is_administrator or is_safety_unit_member(user):
+    if user.is_administrator or user.supervises_safety:
         return waiting
     if user.is_unit_head:
         return waiting & own_unit

@@ -1,7 +1,7 @@
 """Named people, so that every refusal test reads like a sentence (imported by conftest.py).
 
 - alice: staff of unit A (规划建设科);   carol: head of unit A
-- bob:   staff of unit B (安全应急科);   dave: head of unit B
+- bob:   staff of unit B (安全应急科, which supervises safety);   dave: head of unit B
 - leo:   a bureau leader overseeing both; admin: the portal's administrator
 """
 
@@ -23,7 +23,7 @@ def unit_a(db, leo):
 
 @pytest.fixture
 def unit_b(db, leo):
-    return UnitFactory(name="安全应急科", short_name="安全科", overseeing_leader=leo)
+    return UnitFactory(name="安全应急科", short_name="安全科", overseeing_leader=leo, supervises_safety=True)
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
-"""Emergency personas: unit B (安全应急科, bob and dave) keeps the roster; unit A (alice, carol) does not."""
+"""Emergency personas: with ``keeper``, unit B (安全应急科, bob and dave) keeps the duty roster; unit A (alice,
+carol) never does."""
 
 import pytest
 from django.utils import translation
 
-from tests.emergency.factories import RosterKeeperFactory
 from tests.factories import PDF_BYTES, upload
 
 # The smallest PNG: signature, IHDR, IDAT and IEND chunks of a 1×1 picture.
@@ -15,7 +15,10 @@ PNG_BYTES = bytes.fromhex(
 
 @pytest.fixture
 def keeper(unit_b):
-    return RosterKeeperFactory(unit=unit_b)
+    """Unit B keeps the duty roster (the flag an administrator sets in the admin site)."""
+    unit_b.keeps_duty_roster = True
+    unit_b.save(update_fields=["keeps_duty_roster"])
+    return unit_b
 
 
 @pytest.fixture

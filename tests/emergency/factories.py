@@ -3,16 +3,8 @@ import datetime
 import factory
 
 from emergency.choices import DutyRole, SpecialPeriodKind
-from emergency.models import Drill, DutyAssignment, RosterKeeper, SpecialPeriod
+from emergency.models import Drill, DutyAssignment, SpecialPeriod
 from tests.factories import UnitFactory, UserFactory
-
-
-class RosterKeeperFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = RosterKeeper
-        django_get_or_create = ["unit"]
-
-    unit = factory.SubFactory(UnitFactory)
 
 
 class DutyAssignmentFactory(factory.django.DjangoModelFactory):

@@ -14,8 +14,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keeper")]
 
 
 def test_roster_month(login, alice):
-    # session, user (with unit for the navigation bar); is the user a roster keeper; special periods overlapping
-    # the month; the month's duties (with person and unit)
+    # session, user, unit (whose flag says whether the user keeps the roster; the navigation bar reuses it);
+    # special periods overlapping the month; the month's duties (with person and unit)
     days = iter(range(1, 32))
 
     def add_rows(n):
@@ -30,8 +30,8 @@ def test_roster_month(login, alice):
 
 
 def test_roster_day(login, bob):
-    # session, user, unit; is the user a keeper; the day's duties (with person and unit); periods; the form's
-    # people (with unit)
+    # session, user, unit (whether the user keeps the roster); the day's duties (with person and unit); periods;
+    # the form's people (with unit)
     def add_rows(n):
         for _ in range(n):
             DutyAssignmentFactory(date=datetime.date(2020, 1, 15), person=UserFactory())
@@ -40,8 +40,8 @@ def test_roster_day(login, bob):
 
 
 def test_drill_list(login, alice):
-    # session, user, unit; is the user a keeper; the filter's units; count, page of drills (with recorder);
-    # their units (one prefetch)
+    # session, user, unit (whether the user keeps the roster); the filter's units; count, page of drills (with
+    # recorder); their units (one prefetch)
     def add_rows(n):
         for _ in range(n):
             DrillFactory(units=[UnitFactory(), UnitFactory()])
@@ -50,7 +50,7 @@ def test_drill_list(login, alice):
 
 
 def test_period_list(login, alice):
-    # session, user, unit; is the user a keeper; count, page of periods
+    # session, user, unit (whether the user keeps the roster); count, page of periods
     def add_rows(n):
         for _ in range(n):
             SpecialPeriodFactory()
@@ -59,7 +59,7 @@ def test_period_list(login, alice):
 
 
 def test_drill_detail(login, alice, bob):
-    # session, user, unit; the drill (with recorder); is the user a keeper; units; photos; history
+    # session, user, unit; the drill (with recorder); units; photos; history
     drill = DrillFactory()
 
     def add_rows(n):

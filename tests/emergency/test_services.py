@@ -10,6 +10,7 @@ from emergency import services
 from emergency.choices import DutyRole, SpecialPeriodKind
 from emergency.forms import DutyAssignmentForm
 from emergency.models import Drill, DutyAssignment, SpecialPeriod
+from organisation.models import User
 from tests.emergency.factories import DutyAssignmentFactory
 from tests.factories import UserFactory, upload
 
@@ -33,6 +34,17 @@ class TestDuty:
         user = request.getfixturevalue(who)
         with pytest.raises(PermissionDenied):
             services.duty_assign(user=user, date=DAY, role=DutyRole.STAFF, person=bob)
+        assert not DutyAssignment.objects.exists()
+
+    def test_the_units_flag_decides_not_its_name_or_safety_role(self, unit_b, bob, alice):
+        """安全应急科 (which also supervises safety) no longer keeps the roster once its flag is cleared."""
+        unit_b.keeps_duty_roster = False
+        unit_b.save()
+        bob = User.objects.get(pk=bob.pk)
+        assert bob.supervises_safety
+        with pytest.raises(PermissionDenied):
+            services.duty_assign(user=bob, date=DAY, role=DutyRole.STAFF, person=alice)
+        assert not DutyAssignment.objects.restrict(bob, "change").exists()
         assert not DutyAssignment.objects.exists()
 
     def test_one_person_cannot_hold_two_duties_on_the_same_day(self, bob, leo):

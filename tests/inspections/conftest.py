@@ -1,12 +1,12 @@
-"""Inspection personas: the enforcement brigade (执法大队) is an inspecting unit — eve is its staff, frank its head.
-Unit A (alice, carol) and unit B (bob, dave) are not inspecting units."""
+"""Inspection personas: the enforcement brigade (执法大队) enforces the law (``Unit.enforces_law``) — eve is its
+staff, frank its head. Unit A (alice, carol) and unit B (bob, dave) do not."""
 
 import pytest
 from django.utils import translation
 
 from organisation.models import Township, User
 from tests.factories import UnitFactory, UserFactory
-from tests.inspections.factories import EnterpriseFactory, InspectingUnitFactory, InspectorFactory
+from tests.inspections.factories import EnterpriseFactory, InspectorFactory
 
 
 @pytest.fixture(autouse=True)
@@ -18,9 +18,7 @@ def english():
 
 @pytest.fixture
 def brigade(db, leo):
-    unit = UnitFactory(name="交通运输综合行政执法大队", short_name="执法大队", overseeing_leader=leo)
-    InspectingUnitFactory(unit=unit)
-    return unit
+    return UnitFactory(name="交通运输综合行政执法大队", short_name="执法大队", overseeing_leader=leo, enforces_law=True)
 
 
 @pytest.fixture

@@ -3,19 +3,11 @@ import datetime
 import factory
 
 from inspections.choices import InspectionKind
-from inspections.models import ConflictOfInterest, InspectingUnit, Inspection, Inspector
+from inspections.models import ConflictOfInterest, Inspection, Inspector
 from tests.enterprises.factories import EnterpriseFactory
 from tests.factories import UnitFactory, UserFactory
 
-__all__ = ["EnterpriseFactory", "InspectingUnitFactory", "InspectionFactory", "InspectorFactory"]
-
-
-class InspectingUnitFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = InspectingUnit
-        django_get_or_create = ["unit"]
-
-    unit = factory.SubFactory(UnitFactory)
+__all__ = ["EnterpriseFactory", "InspectionFactory", "InspectorFactory"]
 
 
 class InspectorFactory(factory.django.DjangoModelFactory):

@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from inspections import services
 from inspections.choices import InspectionKind
+from inspections.forms import InspectionForm
 from inspections.models import Finding, Inspection
+from organisation.models import User
 from safety.models import Hazard
 from tests.inspections.factories import EnterpriseFactory, InspectionFactory
 
@@ -44,6 +46,27 @@ class TestInspections:
                 enterprises=[EnterpriseFactory()],
             )
         assert login(user).get(reverse("inspections:inspection_create")).status_code == 403
+
+    def test_a_unit_whose_flag_is_cleared_no_longer_inspects(self, inspection, brigade, eve, login):
+        """The brigade stops enforcing the law (an administrator clears the flag): eve may neither record a new
+        inspection nor change the one she made."""
+        brigade.enforces_law = False
+        brigade.save()
+        eve = User.objects.get(pk=eve.pk)
+        with pytest.raises(PermissionDenied):
+            services.inspection_create(
+                user=eve,
+                kind=InspectionKind.ROUTINE,
+                date=datetime.date(2020, 5, 1),
+                inspectors=[eve],
+                enterprises=[EnterpriseFactory()],
+            )
+        assert not Inspection.objects.restrict(eve, "change").filter(pk=inspection.pk).exists()
+        assert login(eve).get(reverse("inspections:inspection_create")).status_code == 403
+
+    def test_administrators_choose_the_lead_unit_among_the_law_enforcement_units(self, admin_user, brigade, unit_a):
+        form = InspectionForm(user=admin_user)
+        assert list(form.fields["lead_unit"].queryset) == [brigade]
 
     def test_a_random_inspection_comes_from_a_draw(self, eve):
         with pytest.raises(ValidationError, match="from a random draw"):

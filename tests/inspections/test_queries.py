@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_inspection_list(login, alice, brigade):
-    # session, user (with unit); may the user inspect; the filter's units and enterprises; count, page of
+    # session, user, unit (whose flag says whether the user may inspect); the filter's units and enterprises; count, page of
     # inspections (with lead unit and draw); their inspectors, enterprises, projects (three prefetches)
     def add_rows(n):
         for _ in range(n):
@@ -41,7 +41,7 @@ def test_inspection_detail(login, eve, brigade):
 
 @pytest.mark.usefixtures("enterprises", "pool")
 def test_draw_lists(login, alice, eve, client):
-    # internal: session, user, unit; may the user draw; count, page of draws (with unit, township, maker)
+    # internal: session, user, unit (whose flag says whether the user may draw); count, page of draws (with unit, township, maker)
     # public: count, page of draws (with unit and township)
     titles = iter(range(100))
 

@@ -81,7 +81,7 @@ def test_detail_page(login, carol, add_hazards, alice, unit_a):
             services.hazard_verify(user=carol, hazard=hazard, passed=False, note="不合格", photos=[png_upload()])
             services.hazard_report_rectification(user=alice, hazard=hazard, note="再次整改", photos=[png_upload()])
 
-    # session, user, the hazard with its permissions (one query), the user's unit (safety-unit check), photos with
+    # session, user, the hazard with its permissions (one query), the user's unit (does it supervise safety), photos with
     # uploaders, transitions with their actors, the history with actors; the view counts of the restrict checks
     assert_same_cost(login(carol), hazard.get_absolute_url(), add)
 

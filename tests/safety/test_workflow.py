@@ -258,6 +258,24 @@ def test_who_may_verify(verifying_a, alice, eve, leo, carol, bob, dave, admin_us
         assert not H.objects.restrict(refused, "verify").filter(pk=verifying_a.pk).exists(), refused
 
 
+def test_oversight_follows_the_units_flag_not_its_name(verifying_a, unit_b, unit_c, bob, eve):
+    """Clearing 安全应急科's ``supervises_safety`` in the admin site takes bob's oversight away; setting it on
+    运输服务科 gives it to eve."""
+    from organisation.models import User
+
+    unit_b.supervises_safety = False
+    unit_b.save()
+    unit_c.supervises_safety = True
+    unit_c.save()
+    bob, eve = User.objects.get(pk=bob.pk), User.objects.get(pk=eve.pk)
+    for action in ("view", "verify"):
+        assert not Hazard.objects.restrict(bob, action).filter(pk=verifying_a.pk).exists(), action
+        assert Hazard.objects.restrict(eve, action).filter(pk=verifying_a.pk).exists(), action
+    with pytest.raises(PermissionDenied):
+        services.hazard_verify(user=bob, hazard=verifying_a, passed=False, note="不合格")
+    services.hazard_verify(user=eve, hazard=verifying_a, passed=False, note="不合格")
+
+
 def test_unit_staff_other_than_the_reporter_may_not_verify(hazard_a, carol, alice):
     hazard = to_verifying(hazard_a, carol)
     with pytest.raises(PermissionDenied):
