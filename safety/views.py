@@ -200,4 +200,5 @@ def zero_out(request):
     summary = selectors.hazard_zero_out(year=year, hazards=hazards)
     if year not in years:
         years = sorted({*years, year}, reverse=True)
-    return render(request, "safety/zero_out.html", {"summary": summary, "years": years, "year": year})
+    charts = selectors.zero_out_chart_data(summary)
+    return render(request, "safety/zero_out.html", {"summary": summary, "charts": charts, "years": years, "year": year})

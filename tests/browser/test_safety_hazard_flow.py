@@ -15,7 +15,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from organisation.models import Township
-from safety.choices import HazardAction, HazardStatus, PhotoKind
+from safety.choices import HazardAction, HazardField, HazardStatus, PhotoKind
 from safety.models import Hazard
 
 from .conftest import screenshot
@@ -39,6 +39,23 @@ def photo(name: str) -> dict:
 def status_label(status: HazardStatus) -> str:
     with translation.override("zh-hans"):
         return str(status.label)
+
+
+def chart_series(page, selector: str) -> dict:
+    """The category labels and series (id, stack, data) of the ECharts chart drawn in ``selector``."""
+    return page.evaluate(
+        """(selector) => {
+            const chart = echarts.getInstanceByDom(document.querySelector(selector));
+            if (!chart) { return null; }
+            const option = chart.getOption();
+            const axis = option.yAxis[0].type === "category" ? option.yAxis[0] : option.xAxis[0];
+            return {
+                categories: axis.data.map((item) => (typeof item === "object" ? item.value : item)),
+                series: option.series.map((s) => ({id: s.id, stack: s.stack || null, data: s.data})),
+            };
+        }""",
+        selector,
+    )
 
 
 def test_hazard_registered_rectified_verified_and_closed(page, log_in, log_out, alice, carol, unit_a):
@@ -121,6 +138,16 @@ def test_hazard_registered_rectified_verified_and_closed(page, log_in, log_out, 
     page.select_option("#year-select", "2020")
     expect(page.locator('#by-field tr[data-key="highways_bridges"] [data-col="closed"]')).to_have_text("1")
     expect(page.locator("#total-rate")).to_have_text("100.0%")
+    # ... and draws it: closed in the field's stack, 100% for the township (ECharts instances on the page).
+    page.wait_for_function("() => window.zeroOutCharts && Object.keys(window.zeroOutCharts).length === 2")
+    by_field = chart_series(page, "#chart-by-field")
+    field_index = by_field["categories"].index(str(HazardField.HIGHWAYS_BRIDGES.label))
+    assert [s["id"] for s in by_field["series"]] == ["closed", "open", "overdue"]
+    assert [s["data"][field_index] for s in by_field["series"]] == [1, 0, 0]
+    assert all(s["stack"] == "hazards" for s in by_field["series"])
+    by_township = chart_series(page, "#chart-by-township")
+    assert by_township["categories"] == ["淮川街道"]
+    assert by_township["series"][0]["data"] == [100.0]
     screenshot(page, "safety-05-zero-out")
 
     assert page.problems["external"] == []
