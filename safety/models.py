@@ -150,7 +150,7 @@ class Hazard(models.Model):
     class Meta:
         verbose_name = _("hazard")
         verbose_name_plural = _("hazards")
-        ordering = ["-found_on", "-code"]
+        ordering = ["-found_on", "-id"]  # codes pass 9999 at province scale: "-code" would sort YH-2020-10000 first
         constraints = [
             models.CheckConstraint(condition=~Q(code=""), name="%(app_label)s_%(class)s_code_assigned"),
             models.CheckConstraint(
@@ -199,7 +199,7 @@ class Hazard(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["-found_on", "-code"], name="safety_hazard_list_order"),
+            models.Index(fields=["-found_on", "-id"], name="safety_hazard_list_order"),
             models.Index(fields=["status", "deadline"], name="safety_hazard_status_deadline"),
             models.Index(fields=["responsible_unit", "status"], name="safety_hazard_unit_status"),
             models.Index(fields=["field", "status"], name="safety_hazard_field_status"),
