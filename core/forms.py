@@ -2,6 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+class AllYesNoSelect(forms.NullBooleanSelect):
+    """A yes/no list filter whose empty choice reads "All" rather than Django's "Unknown"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
 class BootstrapFormMixin:
     """Gives every widget the Bootstrap 5 class its kind needs."""
 

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin
+from core.forms import AllYesNoSelect, BootstrapFormMixin
 from organisation.models import Unit
 
 from .choices import MeasureStatus
@@ -18,9 +18,13 @@ class MeasureFilter(django_filters.FilterSet):
         queryset=Unit.objects.all(), method="filter_unit", label=_("Unit"), empty_label=_("All units")
     )
     status = django_filters.ChoiceFilter(choices=MeasureStatus.choices, label=_("Status"), empty_label=_("Any status"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    overdue = django_filters.BooleanFilter(widget=AllYesNoSelect, method="filter_overdue", label=_("Overdue"))
     supervised = django_filters.BooleanFilter(
-        field_name="supervised_at", lookup_expr="isnull", exclude=True, label=_("Under supervision")
+        widget=AllYesNoSelect,
+        field_name="supervised_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("Under supervision"),
     )
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
 

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin
+from core.forms import AllYesNoSelect, BootstrapFormMixin
 from organisation.models import Township, Unit
 
 from .choices import ProjectCategory, ProjectList, ProjectStage
@@ -26,8 +26,8 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Responsible unit"),
         empty_label=_("All units"),
     )
-    behind = django_filters.BooleanFilter(method="filter_behind", label=_("Behind schedule"))
-    blocked = django_filters.BooleanFilter(method="filter_blocked", label=_("Has blockers"))
+    behind = django_filters.BooleanFilter(widget=AllYesNoSelect, method="filter_behind", label=_("Behind schedule"))
+    blocked = django_filters.BooleanFilter(widget=AllYesNoSelect, method="filter_blocked", label=_("Has blockers"))
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
 
     class Meta:

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin
+from core.forms import AllYesNoSelect, BootstrapFormMixin
 from organisation.models import Township, Unit
 
 from .choices import HazardField, HazardLevel, HazardStatus
@@ -23,7 +23,7 @@ class HazardFilter(django_filters.FilterSet):
         label=_("Responsible unit"),
         empty_label=_("All units"),
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    overdue = django_filters.BooleanFilter(widget=AllYesNoSelect, method="filter_overdue", label=_("Overdue"))
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
 
     class Meta:
