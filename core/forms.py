@@ -1,5 +1,75 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .uploads import ATTACHMENT_EXTENSIONS, PHOTO_EXTENSIONS, check_photo
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, with the value in the ISO format it expects."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MonthField(forms.DateField):
+    """A month as the browser's month picker sends it (2020-04); the first day of that month."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return day.replace(day=1) if day else day
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several attachments at once (a list, empty when none); the services check each file."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(ATTACHMENT_EXTENSIONS)}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [super(MultipleFileField, self).clean(item, initial) for item in items]
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return files
+
+
+def _photos_help() -> str:
+    return gettext("JPEG or PNG pictures; at most %(size)s each.") % {
+        "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)
+    }
+
+
+_photos_help = lazy(_photos_help, str)  # in the language of the request, not of the import
+
+
+class PhotosField(MultipleFileField):
+    """Several JPEG or PNG photos, each checked (size, real content) as the form is cleaned."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(PHOTO_EXTENSIONS)}))
+        kwargs.setdefault("help_text", _photos_help())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = super().clean(data, initial)
+        for upload in files:
+            check_photo(upload)
+        return files
 
 
 class AllYesNoSelect(forms.NullBooleanSelect):

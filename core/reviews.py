@@ -5,6 +5,8 @@ theirs (the measure taking the progress, the wording of the refusals).
 
 The model's ``objects`` must have ``restrict(user, action)`` with the actions ``view``, ``change`` and ``review``."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +14,11 @@ from django.utils import timezone
 from .audit import set_actor
 from .choices import ReviewState
 from .models import MonthlyReview
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    """The month a monthly report is for, as its first day (the models' month_first_day constraint)."""
+    return day.replace(day=1)
 
 
 def review_mark_submitted(entry: MonthlyReview) -> None:

@@ -42,6 +42,19 @@ def read_head(upload, length: int = 16) -> bytes:
     return head
 
 
+PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png")
+
+
+def check_photo(upload) -> None:
+    """A photo: a JPEG or PNG picture that passes the attachment checks (size, real content)."""
+    if PurePath(upload.name).suffix.lower() not in PHOTO_EXTENSIONS:
+        raise ValidationError(
+            _("%(name)s is not a photo; accepted: %(types)s.")
+            % {"name": upload.name, "types": " ".join(PHOTO_EXTENSIONS)}
+        )
+    check_attachment(upload)
+
+
 def check_attachment(upload) -> None:
     """An attachment must be within the size limit and really be the type its name says."""
     check_size(upload.name, upload.size, settings.ATTACHMENT_MAX_BYTES)

@@ -1,12 +1,19 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def paginate(request, queryset):
+    """The page of ``queryset`` that ``?page=`` asks for, settings.PAGE_SIZE rows to a page."""
+    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required

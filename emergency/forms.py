@@ -1,18 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput, PhotosField
 from organisation.models import Unit, User
 
 from .models import Drill, DutyAssignment, SpecialPeriod
-from .services import PHOTO_EXTENSIONS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -45,22 +37,6 @@ class SpecialPeriodForm(BootstrapFormMixin, forms.ModelForm):
         model = SpecialPeriod
         fields = ["kind", "name", "start_date", "end_date"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(PHOTO_EXTENSIONS)}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(PhotosField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
 
 
 class DrillForm(BootstrapFormMixin, forms.ModelForm):

@@ -4,20 +4,17 @@ roster is checked once. Each service runs in a transaction under the acting user
 import calendar
 import datetime
 from collections.abc import Sequence
-from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.audit import set_actor
-from core.uploads import check_attachment, stored_file_create
+from core.uploads import check_photo, stored_file_create
 
 from .choices import DutyRole
 from .models import Drill, DrillPhoto, DutyAssignment, SpecialPeriod
 from .querysets import keeps_roster
-
-PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png")
 
 
 def _require_keeper(user) -> None:
@@ -137,12 +134,8 @@ def special_period_delete(*, user, period: SpecialPeriod) -> None:
 
 
 def _check_photo(upload) -> None:
-    if PurePath(upload.name).suffix.lower() not in PHOTO_EXTENSIONS:
-        raise ValidationError(
-            {"photos": _("%(name)s is not a photo (JPEG or PNG).") % {"name": upload.name}}, code="not_a_photo"
-        )
     try:
-        check_attachment(upload)
+        check_photo(upload)
     except ValidationError as error:
         raise ValidationError({"photos": error.messages}) from error
 

@@ -3,11 +3,9 @@ Thin: read through restricted querysets, write through services."""
 
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.uploads import stored_file_response
+from core.views import paginate
 
 from . import services
 from .filters import DrillFilter
@@ -135,7 +134,7 @@ def period_list(request):
                 messages.success(request, _("The special period was added."))
                 return redirect("emergency:period_list")
     periods = SpecialPeriod.objects.restrict(request.user).order_by("-start_date")
-    page_obj = Paginator(periods, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = paginate(request, periods)
     return render(request, "emergency/period_list.html", {"page_obj": page_obj, "form": form, "can_change": can_change})
 
 
@@ -154,7 +153,7 @@ def period_delete(request, pk):
 @login_required
 def drill_list(request):
     drill_filter = DrillFilter(request.GET, queryset=Drill.objects.restrict(request.user).for_list())
-    page_obj = Paginator(drill_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = paginate(request, drill_filter.qs)
     return render(
         request,
         "emergency/drill_list.html",

@@ -1,20 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput
 from organisation.models import Unit
 
 from .choices import ListStatus
 from .models import Enterprise, Vehicle
 from .services import ENTERPRISE_FIELDS, VEHICLE_FIELDS
 from .validators import normalise_credit_code, normalise_plate
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class EnterpriseForm(BootstrapFormMixin, forms.ModelForm):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import set_actor
+from core.permissions import require_in
 from organisation.models import Unit
 
 from .choices import ListStatus
@@ -50,11 +51,6 @@ def may_supervise(user, unit: Unit | None) -> bool:
     if not (user.is_authenticated and user.is_active) or unit is None:
         return False
     return user.is_administrator or (user.is_unit_member and unit.pk == user.unit_id)
-
-
-def _require_change(queryset, obj, message: str) -> None:
-    if not queryset.filter(pk=obj.pk).exists():
-        raise PermissionDenied(message)
 
 
 def _check_fields(values: dict, allowed: tuple[str, ...]) -> None:
@@ -106,7 +102,7 @@ def enterprise_update(*, user, enterprise: Enterprise, **changes) -> Enterprise:
     """Change an enterprise's facts. Only administrators hand an enterprise over to another supervising unit.
     The red/black listing has its own services."""
     _check_fields(changes, ENTERPRISE_FIELDS)
-    _require_change(Enterprise.objects.restrict(user, "change"), enterprise, _("You may not change this enterprise."))
+    require_in(Enterprise.objects.restrict(user, "change"), enterprise, _("You may not change this enterprise."))
     new_unit = changes.get("supervising_unit")
     if new_unit is not None and new_unit.pk != enterprise.supervising_unit_id and not may_supervise(user, new_unit):
         raise PermissionDenied(_("Only administrators may hand an enterprise over to another unit."))
@@ -132,7 +128,7 @@ def enterprise_list_set(
     """Put an enterprise on the red or the black list (红黑名单), with the reason and the dates."""
     if status not in (ListStatus.RED, ListStatus.BLACK):
         raise ValidationError({"list_status": _("Choose the red or the black list.")})
-    _require_change(Enterprise.objects.restrict(user, "change"), enterprise, _("You may not change this enterprise."))
+    require_in(Enterprise.objects.restrict(user, "change"), enterprise, _("You may not change this enterprise."))
     with set_actor(user), transaction.atomic():
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         enterprise.list_status = status
@@ -146,7 +142,7 @@ def enterprise_list_set(
 
 def enterprise_list_clear(*, user, enterprise: Enterprise) -> Enterprise:
     """Take an enterprise off the red or black list."""
-    _require_change(Enterprise.objects.restrict(user, "change"), enterprise, _("You may not change this enterprise."))
+    require_in(Enterprise.objects.restrict(user, "change"), enterprise, _("You may not change this enterprise."))
     with set_actor(user), transaction.atomic():
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         enterprise.list_status = ListStatus.NONE
@@ -164,7 +160,7 @@ def enterprise_list_clear(*, user, enterprise: Enterprise) -> Enterprise:
 def vehicle_create(*, user, enterprise: Enterprise, **values) -> Vehicle:
     """Register a vehicle of an enterprise the user may change."""
     _check_fields(values, VEHICLE_FIELDS)
-    _require_change(
+    require_in(
         Enterprise.objects.restrict(user, "change"),
         enterprise,
         _("You may not register vehicles for this enterprise."),
@@ -179,10 +175,10 @@ def vehicle_create(*, user, enterprise: Enterprise, **values) -> Vehicle:
 def vehicle_update(*, user, vehicle: Vehicle, **changes) -> Vehicle:
     """Change a vehicle; moving it to another enterprise (过户) needs the right to change both."""
     _check_fields(changes, VEHICLE_FIELDS)
-    _require_change(Vehicle.objects.restrict(user, "change"), vehicle, _("You may not change this vehicle."))
+    require_in(Vehicle.objects.restrict(user, "change"), vehicle, _("You may not change this vehicle."))
     new_enterprise = changes.get("enterprise")
     if new_enterprise is not None and new_enterprise.pk != vehicle.enterprise_id:
-        _require_change(
+        require_in(
             Enterprise.objects.restrict(user, "change"),
             new_enterprise,
             _("You may not move vehicles to this enterprise."),

@@ -1,22 +1,18 @@
 """Pages of the enterprises app. Thin: read through restricted querysets, write through services."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.views import paginate
 
 from . import services
 from .filters import EnterpriseFilter, VehicleFilter
 from .forms import EnterpriseForm, ListingForm, VehicleForm
 from .models import Enterprise, Vehicle
-
-
-def _page(request, queryset):
-    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -46,7 +42,7 @@ def enterprise_list(request):
         "enterprises/enterprise_list.html",
         {
             "filter": enterprise_filter,
-            "page_obj": _page(request, enterprise_filter.qs),
+            "page_obj": paginate(request, enterprise_filter.qs),
             "query": _query_without_page(request),
             "may_create": services.may_create_enterprise(request.user),
         },
@@ -149,7 +145,7 @@ def vehicle_list(request):
         "enterprises/vehicle_list.html",
         {
             "filter": vehicle_filter,
-            "page_obj": _page(request, vehicle_filter.qs),
+            "page_obj": paginate(request, vehicle_filter.qs),
             "query": _query_without_page(request),
             "may_create": services.may_create_enterprise(request.user),
         },

@@ -1,18 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput
 from organisation.models import Township, Unit, User
 
 from .choices import InspectionKind
 from .models import Inspection
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class InspectionForm(BootstrapFormMixin, forms.ModelForm):

@@ -3,10 +3,10 @@
 The portal's pages ask for a login view by view (``login_required``); these two deliberately do not. They show
 names only (the drawn enterprises and inspectors as recorded at the draw), never phone numbers or accounts."""
 
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
+
+from core.views import paginate
 
 from .models import Draw
 from .selectors import draw_view, enterprise_type_label
@@ -15,7 +15,7 @@ from .selectors import draw_view, enterprise_type_label
 @cache_control(public=True, max_age=300)
 def public_draw_list(request):
     draws = Draw.objects.published()
-    page_obj = Paginator(draws, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = paginate(request, draws)
     for draw in page_obj:
         draw.enterprise_type_label = enterprise_type_label(draw.enterprise_type)
     return render(request, "public/draw_list.html", {"page_obj": page_obj})

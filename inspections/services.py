@@ -11,16 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import set_actor
+from core.permissions import require_in
 
 from . import draws
 from .choices import InspectionKind
 from .models import ConflictOfInterest, Draw, Finding, Inspection, Inspector
 from .querysets import inspects
-
-
-def _require(queryset, obj, message: str) -> None:
-    if not queryset.filter(pk=obj.pk).exists():
-        raise PermissionDenied(message)
 
 
 def _require_inspector_unit(user) -> None:
@@ -100,7 +96,7 @@ def inspection_update(
     summary: str = "",
 ) -> Inspection:
     """Change an inspection. One made from a draw keeps its kind, enterprise and inspectors: the draw decided them."""
-    _require(Inspection.objects.restrict(user, "change"), inspection, _("You may not change this inspection."))
+    require_in(Inspection.objects.restrict(user, "change"), inspection, _("You may not change this inspection."))
     if inspection.draw_id is not None:
         drawn_enterprises = {e.pk for e in inspection.enterprises.all()}
         drawn_inspectors = {u.pk for u in inspection.inspectors.all()}
@@ -125,7 +121,7 @@ def inspection_update(
 
 
 def finding_add(*, user, inspection: Inspection, text: str, enterprise=None, project=None) -> Finding:
-    _require(Inspection.objects.restrict(user, "change"), inspection, _("You may not change this inspection."))
+    require_in(Inspection.objects.restrict(user, "change"), inspection, _("You may not change this inspection."))
     if enterprise is not None and not inspection.enterprises.filter(pk=enterprise.pk).exists():
         raise ValidationError({"enterprise": _("This enterprise was not inspected.")})
     if project is not None and not inspection.projects.filter(pk=project.pk).exists():
@@ -138,7 +134,7 @@ def finding_add(*, user, inspection: Inspection, text: str, enterprise=None, pro
 
 
 def finding_delete(*, user, finding: Finding) -> None:
-    _require(Finding.objects.restrict(user, "change"), finding, _("You may not change this inspection."))
+    require_in(Finding.objects.restrict(user, "change"), finding, _("You may not change this inspection."))
     if finding.hazard_id is not None:
         raise ValidationError(_("This finding is in the hazard register; it cannot be removed."))
     with set_actor(user), transaction.atomic():
@@ -186,7 +182,7 @@ def finding_register_hazard(*, user, finding: Finding, **hazard_fields):
     the finding to it, in one transaction."""
     from safety.services import hazard_register
 
-    _require(Finding.objects.restrict(user, "change"), finding, _("You may not change this inspection."))
+    require_in(Finding.objects.restrict(user, "change"), finding, _("You may not change this inspection."))
     with set_actor(user), transaction.atomic():
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
         if finding.hazard_id is not None:
@@ -331,7 +327,7 @@ def draw_verify(draw: Draw) -> bool:
 
 def draw_create_inspections(*, user, draw: Draw, date: datetime.date, summary: str = "") -> list[Inspection]:
     """Turn a draw into inspections: one per drawn enterprise, of kind 双随机, with its drawn inspectors. Once."""
-    _require(Draw.objects.restrict(user, "use"), draw, _("You may not use this draw."))
+    require_in(Draw.objects.restrict(user, "use"), draw, _("You may not use this draw."))
     with set_actor(user), transaction.atomic():
         Draw.objects.select_for_update().filter(pk=draw.pk).first()  # one conversion at a time
         if Inspection.objects.filter(draw=draw).exists():

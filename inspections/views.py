@@ -1,13 +1,13 @@
 """Pages of the inspections app (for logged-in bureau users). Thin: restricted querysets, services."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.views import paginate
 
 from . import services
 from .filters import InspectionFilter
@@ -25,10 +25,6 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _page(request, queryset):
-    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 # Inspections -------------------------------------------------------------------------------------------------
 
 
@@ -42,7 +38,7 @@ def inspection_list(request):
         "inspections/inspection_list.html",
         {
             "filter": inspection_filter,
-            "page_obj": _page(request, inspection_filter.qs.distinct()),
+            "page_obj": paginate(request, inspection_filter.qs.distinct()),
             "can_create": inspects(request.user),
         },
     )
@@ -162,7 +158,7 @@ def draw_list(request):
     return render(
         request,
         "inspections/draw_list.html",
-        {"page_obj": _page(request, draws), "can_create": inspects(request.user)},
+        {"page_obj": paginate(request, draws), "can_create": inspects(request.user)},
     )
 
 

@@ -7,45 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ProblemCategory
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput, MonthField, MultipleFileField
 from core.forms import ReviewForm as BaseReviewForm
-from core.uploads import ATTACHMENT_EXTENSIONS
 
 from .models import Measure
 from .services import Problem
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class MonthField(forms.DateField):
-    """A month as the browser's month picker sends it (2020-04); the first day of that month."""
-
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-    input_formats = ["%Y-%m", "%Y-%m-%d"]
-
-    def to_python(self, value):
-        day = super().to_python(value)
-        return day.replace(day=1) if day else day
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(ATTACHMENT_EXTENSIONS)}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
 
 
 class MeasureForm(BootstrapFormMixin, forms.ModelForm):

@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import set_actor
+from core.permissions import require_in
 from core.reviews import (
+    first_of_month,
     review_accept,
     review_mark_submitted,
     review_reason,
@@ -42,18 +44,9 @@ class Problem:
     description: str
 
 
-def _require(queryset, obj, message: str) -> None:
-    if not queryset.filter(pk=obj.pk).exists():
-        raise PermissionDenied(message)
-
-
 def _require_leader(user) -> None:
     if not (user.is_leader or user.is_administrator):
         raise PermissionDenied(_("Only bureau leaders may do this."))
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
 
 
 # Measures ---------------------------------------------------------------------------------------------------
@@ -66,7 +59,7 @@ def measure_update(*, user, measure: Measure, **changes) -> Measure:
     unknown = set(changes) - set(MEASURE_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    _require(Measure.objects.restrict(user, "change"), measure, _("You may not change this measure."))
+    require_in(Measure.objects.restrict(user, "change"), measure, _("You may not change this measure."))
     with set_actor(user), transaction.atomic():
         measure = Measure.objects.select_for_update().get(pk=measure.pk)
         for field, value in changes.items():
@@ -108,7 +101,7 @@ def measure_comment_add(*, user, measure: Measure, text: str) -> MeasureComment:
 
 
 def checkpoint_create(*, user, measure: Measure, title: str, due_date: datetime.date, note: str = "") -> Checkpoint:
-    _require(Measure.objects.restrict(user, "change"), measure, _("You may not change this measure."))
+    require_in(Measure.objects.restrict(user, "change"), measure, _("You may not change this measure."))
     checkpoint = Checkpoint(measure=measure, title=title.strip(), due_date=due_date, note=note.strip())
     with set_actor(user), transaction.atomic():
         checkpoint.full_clean()
@@ -117,7 +110,7 @@ def checkpoint_create(*, user, measure: Measure, title: str, due_date: datetime.
 
 
 def checkpoint_mark_done(*, user, checkpoint: Checkpoint, done_on: datetime.date | None = None) -> Checkpoint:
-    _require(Measure.objects.restrict(user, "change"), checkpoint.measure, _("You may not change this measure."))
+    require_in(Measure.objects.restrict(user, "change"), checkpoint.measure, _("You may not change this measure."))
     with set_actor(user), transaction.atomic():
         checkpoint.done_on = done_on or timezone.localdate()
         checkpoint.full_clean()
@@ -152,7 +145,7 @@ def progress_report_create(
     submit: bool = False,
 ) -> ProgressReport:
     """A member of the lead unit writes the month's report, as a draft or submitted at once."""
-    _require(Measure.objects.restrict(user, "change"), measure, _("Only the lead unit reports on this measure."))
+    require_in(Measure.objects.restrict(user, "change"), measure, _("Only the lead unit reports on this measure."))
     if measure.status == MeasureStatus.CANCELLED:
         raise ValidationError(_("This measure is cancelled; it takes no more reports."))
     report = ProgressReport(
@@ -178,7 +171,7 @@ def progress_report_update(
     submit: bool = False,
 ) -> ProgressReport:
     """Change a draft or a returned report; problems are replaced, attachments added."""
-    _require(ProgressReport.objects.restrict(user, "change"), report, _("This report can no longer be changed."))
+    require_in(ProgressReport.objects.restrict(user, "change"), report, _("This report can no longer be changed."))
     with set_actor(user), transaction.atomic():
         report = ProgressReport.objects.select_for_update().get(pk=report.pk)
         report.text = text.strip()

@@ -3,14 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.uploads import stored_file_response
-from core.views import review_decide
+from core.views import paginate, review_decide
 
 from . import services
 from .filters import MeasureFilter
@@ -27,10 +26,6 @@ from .forms import (
 )
 from .models import Checkpoint, KeyTask, Measure, ProgressReport, ReportAttachment, WorkPlan
 from .parsing import PlanParseError, parse_plan
-
-
-def _page(request, queryset, per_page: int = 25):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -116,7 +111,7 @@ def measure_list(request):
     return render(
         request,
         "plans/measure_list.html",
-        {"filter": measure_filter, "page_obj": _page(request, measure_filter.qs), "query": data.urlencode()},
+        {"filter": measure_filter, "page_obj": paginate(request, measure_filter.qs), "query": data.urlencode()},
     )
 
 
@@ -308,7 +303,7 @@ def review_queue(request):
     if not (request.user.is_unit_head or request.user.is_administrator):
         raise PermissionDenied
     reports = ProgressReport.objects.restrict(request.user, "review").for_list().order_by("submitted_at")
-    return render(request, "plans/review_queue.html", {"page_obj": _page(request, reports)})
+    return render(request, "plans/review_queue.html", {"page_obj": paginate(request, reports)})
 
 
 @login_required

@@ -9,15 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ProblemCategory
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput, MonthField, PhotosField
 from core.forms import ReviewForm as BaseReviewForm
 from organisation.models import Township, User
-from plans.forms import DateInput, MonthField, MultipleFileField, MultipleFileInput
 from plans.models import Measure
 
 from .choices import FundingSourceKind, MilestonePhase, ProjectList
 from .models import Project
-from .services import PHOTO_EXTENSIONS, BlockerItem
+from .services import BlockerItem
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
@@ -127,18 +126,12 @@ class MilestoneForm(BootstrapFormMixin, forms.Form):
 MilestoneFormSet = formset_factory(MilestoneForm, extra=0)
 
 
-class PhotoField(MultipleFileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(PHOTO_EXTENSIONS)}))
-        super().__init__(*args, **kwargs)
-
-
 class ProgressForm(BootstrapFormMixin, forms.Form):
     month = MonthField(label=_("Month"))
     investment = forms.DecimalField(label=_("Investment completed this month (10k yuan)"), **AMOUNT)
     physical_progress = forms.IntegerField(label=_("Physical progress %"), min_value=0, max_value=100)
     narrative = forms.CharField(label=_("Progress this month"), widget=forms.Textarea(attrs={"rows": 5}))
-    photos = PhotoField(label=_("Photos"), required=False)
+    photos = PhotosField(label=_("Photos"), required=False)
     confirm_over_total = forms.BooleanField(
         label=_("I confirm that the cumulative investment exceeds the project's total investment"), required=False
     )

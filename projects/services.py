@@ -13,7 +13,9 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from core.audit import set_actor
+from core.permissions import require_in
 from core.reviews import (
+    first_of_month,
     review_accept,
     review_mark_submitted,
     review_reason,
@@ -21,7 +23,7 @@ from core.reviews import (
     review_submit,
     review_take_up,
 )
-from core.uploads import check_attachment, stored_file_create
+from core.uploads import check_photo, stored_file_create
 
 from .models import (
     Blocker,
@@ -34,22 +36,11 @@ from .models import (
     ProjectListing,
 )
 
-PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png")
-
 
 @dataclass(frozen=True)
 class BlockerItem:
     category: str
     description: str
-
-
-def _require(queryset, obj, message: str) -> None:
-    if not queryset.filter(pk=obj.pk).exists():
-        raise PermissionDenied(message)
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
 
 
 # Projects ---------------------------------------------------------------------------------------------------
@@ -156,7 +147,7 @@ def project_update(
     unknown = set(changes) - set(PROJECT_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    _require(Project.objects.restrict(user, "change"), project, _("You may not change this project."))
+    require_in(Project.objects.restrict(user, "change"), project, _("You may not change this project."))
     with set_actor(user), transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         for field, value in changes.items():
@@ -179,7 +170,7 @@ def milestone_set(
     note: str = "",
 ) -> Milestone:
     """Set a milestone's planned and actual dates (the row is created the first time)."""
-    _require(Project.objects.restrict(user, "change"), project, _("You may not change this project."))
+    require_in(Project.objects.restrict(user, "change"), project, _("You may not change this project."))
     with set_actor(user), transaction.atomic():
         milestone = Milestone.objects.filter(project=project, phase=phase).first() or Milestone(
             project=project, phase=phase
@@ -220,17 +211,6 @@ def check_over_total(*, project: Project, investment: Decimal, others: Decimal, 
         "excess": f"{cumulative - project.total_investment:.2f}",
     }
     raise ValidationError({"over_total_reason": message}, code="over_total")
-
-
-def check_photo(upload) -> None:
-    """A photo: one of the picture types, within the attachment limits and really what its name says."""
-    name = upload.name.lower()
-    if not name.endswith(PHOTO_EXTENSIONS):
-        raise ValidationError(
-            _("%(name)s: only photos (%(types)s) are accepted.")
-            % {"name": upload.name, "types": " ".join(PHOTO_EXTENSIONS)}
-        )
-    check_attachment(upload)
 
 
 def _save_parts(*, user, progress: MonthlyProgress, blockers: Iterable[BlockerItem], photos: Sequence) -> None:
@@ -274,7 +254,9 @@ def progress_create(
     submit: bool = False,
 ) -> MonthlyProgress:
     """A member of the responsible unit records a month's progress, as a draft or submitted at once."""
-    _require(Project.objects.restrict(user, "change"), project, _("Only the responsible unit reports on this project."))
+    require_in(
+        Project.objects.restrict(user, "change"), project, _("Only the responsible unit reports on this project.")
+    )
     progress = MonthlyProgress(project=project, month=first_of_month(month), author=user)
     with set_actor(user), transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).first()  # one writer of a project's months
@@ -308,7 +290,7 @@ def progress_update(
     submit: bool = False,
 ) -> MonthlyProgress:
     """Change a draft or returned month; blockers are replaced, photos added."""
-    _require(MonthlyProgress.objects.restrict(user, "change"), progress, _("This progress can no longer be changed."))
+    require_in(MonthlyProgress.objects.restrict(user, "change"), progress, _("This progress can no longer be changed."))
     with set_actor(user), transaction.atomic():
         Project.objects.select_for_update().filter(pk=progress.project_id).first()
         progress = MonthlyProgress.objects.select_related("project").get(pk=progress.pk)

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,19 +10,13 @@ from django.views.decorators.http import require_POST
 
 from core.choices import ProblemCategory
 from core.uploads import stored_file_response
-from core.views import review_decide
+from core.views import paginate, review_decide
 
 from . import selectors, services
 from .choices import FundingSourceKind, MilestonePhase, ProgressState
 from .filters import ProjectFilter
 from .forms import BlockerFormSet, MilestoneFormSet, ProgressForm, ProjectForm, ReviewForm, blockers_from
 from .models import Blocker, Milestone, MonthlyProgress, ProgressPhoto, Project
-
-
-def _page(request, queryset):
-    from django.conf import settings
-
-    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -62,7 +55,7 @@ def project_list(request):
         "projects/project_list.html",
         {
             "filter": project_filter,
-            "page_obj": _page(request, rows),
+            "page_obj": paginate(request, rows),
             "totals": totals,
             "rate": selectors._rate(totals["completed"] or 0, totals["planned"] or 0),
             "year": year,
@@ -329,7 +322,7 @@ def review_queue(request):
     rows = (
         MonthlyProgress.objects.restrict(request.user, "review").for_list().with_totals().order_by("submitted_at", "pk")
     )
-    return render(request, "projects/review_queue.html", {"page_obj": _page(request, rows)})
+    return render(request, "projects/review_queue.html", {"page_obj": paginate(request, rows)})
 
 
 @login_required

@@ -3,50 +3,16 @@ a hazard from a finding: ``HazardForm(initial={...})`` pre-fills it, and on a va
 ``services.hazard_register(user=..., photos=form.cleaned_data["photos"], **form.hazard_fields())`` saves it."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput, PhotosField
 from organisation.models import Township
 
 from .models import Hazard
-from .services import PHOTO_EXTENSIONS, REGISTER_FIELDS, check_photo
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several JPEG or PNG photos, each checked (size, real content) as the form is cleaned."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": ",".join(PHOTO_EXTENSIONS)}))
-        super().__init__(*args, **kwargs)
-        self.help_text = _("JPEG or PNG pictures; at most %(size)s each.") % {
-            "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)
-        }
-
-    def clean(self, data, initial=None):
-        items = data if isinstance(data, list | tuple) else ([data] if data else [])
-        files = [super(PhotosField, self).clean(item, initial) for item in items]
-        for upload in files:
-            check_photo(upload)
-        if self.required and not files:
-            raise ValidationError(self.error_messages["required"], code="required")
-        return files
+from .services import REGISTER_FIELDS
 
 
 class HazardForm(BootstrapFormMixin, forms.ModelForm):

@@ -8,7 +8,6 @@ not take raises ``PermissionDenied`` (``FourEyesViolation`` when the rectificati
 """
 
 from collections.abc import Sequence
-from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import set_actor
-from core.uploads import check_attachment, stored_file_create
+from core.uploads import check_photo, stored_file_create
 
 from .choices import TRANSITIONS, HazardAction, HazardStatus, PhotoKind
 from .models import Hazard, HazardCodeCounter, HazardPhoto, HazardTransition, hazard_code
@@ -41,7 +40,6 @@ REGISTER_FIELDS = (
     "deadline",
     "contingency_plan",
 )
-PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png")
 
 # Which rule of ``querysets.hazard_rule`` guards each step.
 _RULE = {
@@ -87,16 +85,6 @@ class CodeAllocator:
 
 
 # Photos -----------------------------------------------------------------------------------------------------
-
-
-def check_photo(upload) -> None:
-    """A photo must pass the attachment checks (size, real content) and be a JPEG or PNG picture."""
-    if PurePath(upload.name).suffix.lower() not in PHOTO_EXTENSIONS:
-        raise ValidationError(
-            _("%(name)s is not a photo; accepted: %(types)s.")
-            % {"name": upload.name, "types": " ".join(PHOTO_EXTENSIONS)}
-        )
-    check_attachment(upload)
 
 
 def _save_photos(*, user, hazard: Hazard, kind: str, photos: Sequence) -> list[HazardPhoto]:

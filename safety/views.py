@@ -3,16 +3,16 @@
 import mimetypes
 from pathlib import PurePath
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.views import paginate
 
 from . import selectors, services
 from .choices import PhotoKind
@@ -53,7 +53,7 @@ def _add_errors(form, error: ValidationError) -> None:
 def hazard_list(request):
     hazards = Hazard.objects.restrict(request.user).for_list().with_overdue()
     hazard_filter = HazardFilter(request.GET, queryset=hazards)
-    page = Paginator(hazard_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, hazard_filter.qs)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
