@@ -38,7 +38,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
+    "django_celery_beat",
     "import_export",
     "auditlog",
     "axes",
@@ -50,6 +53,9 @@ INSTALLED_APPS = [
     "safety",
     "inspections",
     "emergency",
+    "reminders",
+    "api",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +205,15 @@ REST_FRAMEWORK = {
 }
 
 PAGE_SIZE = 25
+
+# --- Reminders (issue 5: reminders app, Celery beat schedule) -------------------------------------------------------
+# --- end of reminders -----------------------------------------------------------------------------------------------
+
+# --- REST API v1 (issue 6: api app, drf-spectacular) ----------------------------------------------------------------
+# --- end of REST API --------------------------------------------------------------------------------------------------
+
+# --- Leadership dashboard and weekly briefing (issue 7: dashboard app) ----------------------------------------------
+# --- end of dashboard -----------------------------------------------------------------------------------------------
 
 # Production hardening (DEBUG off): what `manage.py check --deploy` asks for. TLS ends at the
 # bureau's reverse proxy, which sets X-Forwarded-Proto.

@@ -12,5 +12,8 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("public/draws/", include("inspections.public_urls")),
     path("emergency/", include("emergency.urls")),
+    path("reminders/", include("reminders.urls")),
+    path("api/", include("api.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("", include("core.urls")),
 ]
