@@ -64,7 +64,7 @@ class DutyAssignment(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = DutyAssignmentQuerySet.as_manager()
 

@@ -66,6 +66,7 @@ class Unit(models.Model):
         help_text=_("Law enforcement (执法检查): its staff and head make inspections and random draws, and lead them."),
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = UnitQuerySet.as_manager()
 

@@ -114,7 +114,7 @@ def checkpoint_mark_done(*, user, checkpoint: Checkpoint, done_on: datetime.date
     with set_actor(user), transaction.atomic():
         checkpoint.done_on = done_on or timezone.localdate()
         checkpoint.full_clean()
-        checkpoint.save(update_fields=["done_on"])
+        checkpoint.save(update_fields=["done_on", "updated_at"])
     return checkpoint
 
 

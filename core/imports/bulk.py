@@ -217,10 +217,10 @@ def _write(resource, pending: list[_Pending], tally: _Tally, outcome, *, dry_run
             if not refused and audit:
                 audit.created(batch)
         groups: dict[tuple, list[_Pending]] = {}
-        for item in updates:
-            if item.fields:
-                groups.setdefault(item.fields, []).append(item)
         auto_now = [f for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+        for item in updates:
+            if item.fields or (item.m2m and auto_now):  # a changed link moves updated_at too (API mirrors)
+                groups.setdefault(item.fields, []).append(item)
         for fields, items in groups.items():
             names = list(fields) + [f.name for f in auto_now if f.name not in fields]
             for batch in _batches(items):

@@ -1,0 +1,48 @@
+"""drf-spectacular extensions: how the API's own fields look in the OpenAPI schema."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
+
+
+class CodeLabelFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = "api.fields.CodeLabelField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        codes = [str(code) for code in field.choices]
+        if field.allow_blank:
+            codes.append("")
+        return {
+            "type": "object",
+            "description": "A choice: its code and its Chinese label.",
+            "properties": {
+                "code": {"type": "string", "enum": codes},
+                "label": {"type": "string"},
+            },
+            "required": ["code", "label"],
+            **({"nullable": True} if field.allow_null else {}),
+        }
+
+
+class RefFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = "api.fields.RefField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {
+            "type": "object",
+            "description": "A related person or township: its id and name.",
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+            "required": ["id", "name"],
+            **({"nullable": True} if self.target.allow_null else {}),
+        }
+
+
+class ApiTokenAuthenticationExtension(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A client token issued by the portal's administrators: `Authorization: Bearer <token>`.",
+        }

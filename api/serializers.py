@@ -1,0 +1,512 @@
+"""What API v1 shows of each resource. Choices read {"code", "label"}, users and townships {"id", "name"}, other
+related objects their id (each has its own resource), money a decimal string in 万元 with two decimals, dates and
+times ISO 8601 (times in Asia/Shanghai, with the offset). Facts derived from today's date (overdue, delay) are left
+out: a mirror would go stale without any change to pull; clients derive them from the dates given.
+
+Input serializers (``…Input``) only parse a write's fields; the apps' services decide."""
+
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.choices import ProblemCategory
+from emergency.models import DutyAssignment
+from enterprises.choices import EnterpriseType
+from enterprises.models import Enterprise, Vehicle
+from inspections.models import Draw, Inspection
+from organisation.models import Unit
+from plans.models import Checkpoint, KeyTask, Measure, ProgressReport, ReportProblem, WorkPlan
+from projects.choices import ProjectList
+from projects.models import Blocker, FundingSource, InvestmentPlan, Milestone, MonthlyProgress, Project
+from safety.models import Hazard, HazardTransition
+
+from .fields import CodeLabelField, RefField, reader
+
+
+class ApiModelSerializer(serializers.ModelSerializer):
+    """A model's representation, read through a plan compiled once per serializer (see ``api.fields.reader``):
+    the same output as DRF's field by field ``to_representation``, at a fraction of its cost for long pages."""
+
+    serializer_choice_field = CodeLabelField
+
+    @cached_property
+    def _plan(self):
+        return [(field.field_name, reader(field)) for field in self._readable_fields]
+
+    def to_representation(self, instance):
+        return {name: read(instance) for name, read in self._plan}
+
+
+# Plans ------------------------------------------------------------------------------------------------------
+
+
+class WorkPlanSerializer(ApiModelSerializer):
+    class Meta:
+        model = WorkPlan
+        fields = ["id", "year", "title", "published", "published_on", "created_at", "updated_at"]
+
+
+class KeyTaskSerializer(ApiModelSerializer):
+    class Meta:
+        model = KeyTask
+        fields = ["id", "plan", "number", "title", "updated_at"]
+
+
+class MeasureSerializer(ApiModelSerializer):
+    responsible_leader = RefField(allow_null=True)
+    supervised_by = RefField(allow_null=True)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "key_task",
+            "number",
+            "title",
+            "text",
+            "lead_unit",
+            "cooperating_units",
+            "responsible_leader",
+            "start_date",
+            "due_date",
+            "target",
+            "status",
+            "progress",
+            "supervised_at",
+            "supervised_by",
+            "supervision_note",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class CheckpointSerializer(ApiModelSerializer):
+    class Meta:
+        model = Checkpoint
+        fields = ["id", "measure", "title", "due_date", "done_on", "note", "updated_at"]
+
+
+class ReportProblemSerializer(ApiModelSerializer):
+    class Meta:
+        model = ReportProblem
+        fields = ["category", "description"]
+
+
+class ProgressReportSerializer(ApiModelSerializer):
+    problems = ReportProblemSerializer(many=True, read_only=True)
+    author = RefField()
+    reviewed_by = RefField(allow_null=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "measure",
+            "month",
+            "state",
+            "text",
+            "progress",
+            "problems",
+            "author",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "return_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ProblemInput(serializers.Serializer):
+    category = serializers.ChoiceField(choices=ProblemCategory.choices, help_text=_("Code of the problem category."))
+    description = serializers.CharField(max_length=2000)
+
+
+class ProgressReportInput(serializers.Serializer):
+    measure = serializers.IntegerField(help_text=_("Id of the measure (your unit must lead it)."))
+    month = serializers.DateField(help_text=_("Any day of the month reported on; stored as its first day."))
+    text = serializers.CharField(max_length=20000)
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    problems = ProblemInput(many=True, required=False, default=list)
+    submit = serializers.BooleanField(
+        default=False, help_text=_("Submit to the unit head at once; otherwise it stays a draft.")
+    )
+
+
+# Projects ---------------------------------------------------------------------------------------------------
+
+
+class FundingSourceSerializer(ApiModelSerializer):
+    class Meta:
+        model = FundingSource
+        fields = ["source", "amount"]
+
+
+class ListingsField(serializers.ListField):
+    def get_attribute(self, instance):
+        return [listing.list for listing in instance.listings.all()]
+
+
+class ProjectSerializer(ApiModelSerializer):
+    leader = RefField(allow_null=True)
+    lists = ListingsField(child=CodeLabelField(choices=ProjectList.choices), read_only=True)
+    funding_sources = FundingSourceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "name",
+            "code",
+            "category",
+            "stage",
+            "townships",
+            "length_km",
+            "total_investment",
+            "funding_sources",
+            "owner_entity",
+            "contractor",
+            "responsible_unit",
+            "leader",
+            "planned_start",
+            "planned_finish",
+            "actual_start",
+            "actual_finish",
+            "measures",
+            "lists",
+            "description",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class InvestmentPlanSerializer(ApiModelSerializer):
+    class Meta:
+        model = InvestmentPlan
+        fields = ["id", "project", "year", "amount", "updated_at"]
+
+
+class MilestoneSerializer(ApiModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["id", "project", "phase", "planned_date", "actual_date", "note", "updated_at"]
+
+
+class BlockerSerializer(ApiModelSerializer):
+    class Meta:
+        model = Blocker
+        fields = ["category", "description"]
+
+
+class MonthlyProgressSerializer(ApiModelSerializer):
+    blockers = BlockerSerializer(many=True, read_only=True)
+    author = RefField()
+    reviewed_by = RefField(allow_null=True)
+
+    class Meta:
+        model = MonthlyProgress
+        fields = [
+            "id",
+            "project",
+            "month",
+            "state",
+            "investment",
+            "physical_progress",
+            "narrative",
+            "blockers",
+            "over_total_reason",
+            "author",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "return_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+
+# Enterprises ------------------------------------------------------------------------------------------------
+
+
+class EnterpriseSerializer(ApiModelSerializer):
+    township = RefField(allow_null=True)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "name",
+            "credit_code",
+            "enterprise_type",
+            "licence_number",
+            "licence_expires_on",
+            "address",
+            "township",
+            "contact_person",
+            "contact_phone",
+            "credit_rating",
+            "list_status",
+            "list_reason",
+            "list_start",
+            "list_end",
+            "supervising_unit",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class VehicleSerializer(ApiModelSerializer):
+    class Meta:
+        model = Vehicle
+        fields = [
+            "id",
+            "plate",
+            "enterprise",
+            "vehicle_class",
+            "seats",
+            "tonnage",
+            "certificate_number",
+            "certificate_expires_on",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+
+
+# Safety -----------------------------------------------------------------------------------------------------
+
+
+class HazardSerializer(ApiModelSerializer):
+    township = RefField()
+    found_by = RefField()
+    rectification_reported_by = RefField(allow_null=True)
+    signed_off_by = RefField(allow_null=True)
+    closed_by = RefField(allow_null=True)
+
+    class Meta:
+        model = Hazard
+        fields = [
+            "id",
+            "code",
+            "field",
+            "level",
+            "source",
+            "location",
+            "township",
+            "enterprise",
+            "project",
+            "vehicle",
+            "description",
+            "found_on",
+            "found_by",
+            "responsible_unit",
+            "responsible_person",
+            "measures",
+            "funds",
+            "deadline",
+            "contingency_plan",
+            "status",
+            "rectification_note",
+            "rectification_reported_by",
+            "rectification_reported_at",
+            "signed_off_by",
+            "signed_off_at",
+            "verification_note",
+            "closed_by",
+            "closed_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class HazardTransitionSerializer(ApiModelSerializer):
+    by = RefField()
+
+    class Meta:
+        model = HazardTransition
+        fields = ["id", "hazard", "action", "from_status", "to_status", "by", "at", "note", "updated_at"]
+
+
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(max_length=20000, allow_blank=True, default="")
+
+
+class RectificationInput(serializers.Serializer):
+    note = serializers.CharField(max_length=20000, help_text=_("What was done to rectify the hazard."))
+
+
+# Inspections ------------------------------------------------------------------------------------------------
+
+
+class InspectionSerializer(ApiModelSerializer):
+    inspectors = serializers.ListField(child=RefField(), source="inspectors.all", read_only=True)
+    created_by = RefField()
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "kind",
+            "date",
+            "lead_unit",
+            "inspectors",
+            "enterprises",
+            "projects",
+            "summary",
+            "draw",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class DrawSerializer(ApiModelSerializer):
+    made_by = RefField()
+    township = RefField(allow_null=True)
+    enterprise_type = CodeLabelField(choices=EnterpriseType.choices, allow_blank=True, read_only=True)
+
+    class Meta:
+        model = Draw
+        fields = [
+            "id",
+            "title",
+            "made_at",
+            "made_by",
+            "lead_unit",
+            "enterprise_type",
+            "township",
+            "enterprise_count",
+            "inspectors_per_enterprise",
+            "seed",
+            "enterprise_ids",
+            "inspector_ids",
+            "excluded_pairs",
+            "result",
+        ]
+
+
+# Emergency and organisation ---------------------------------------------------------------------------------
+
+
+class DutyAssignmentSerializer(ApiModelSerializer):
+    person = RefField()
+
+    class Meta:
+        model = DutyAssignment
+        fields = ["id", "date", "role", "person", "phone", "note", "created_at", "updated_at"]
+
+
+class UnitSerializer(ApiModelSerializer):
+    overseeing_leader = RefField(allow_null=True)
+
+    class Meta:
+        model = Unit
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "overseeing_leader",
+            "sort_order",
+            "supervises_safety",
+            "keeps_duty_roster",
+            "enforces_law",
+            "updated_at",
+        ]
+
+
+# Summaries --------------------------------------------------------------------------------------------------
+
+
+def _money(**kwargs):
+    return serializers.DecimalField(max_digits=16, decimal_places=2, **kwargs)
+
+
+def _rate(help_text):
+    return serializers.FloatField(allow_null=True, help_text=help_text)
+
+
+class InvestmentFiguresSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    projects = serializers.IntegerField()
+    total_investment = _money(help_text=_("Total investment of these projects (万元)."))
+    planned = _money(help_text=_("The year's planned investment (万元)."))
+    completed = _money(help_text=_("The year's completed investment, as reported (万元)."))
+    rate = _rate(_("Completed / planned, in percent (one decimal); null when nothing was planned."))
+
+
+class FundingFiguresSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    projects = serializers.IntegerField()
+    amount = _money(help_text=_("Funding committed by this kind of source (万元)."))
+
+
+class AnnualCompletionSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    planned = _money()
+    completed = _money()
+    rate = _rate(_("Completed / planned, in percent; null when nothing was planned."))
+
+
+class InvestmentSummarySerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    totals = AnnualCompletionSerializer()
+    by_category = InvestmentFiguresSerializer(many=True)
+    by_funding_source = FundingFiguresSerializer(many=True)
+    by_township = InvestmentFiguresSerializer(many=True)
+
+
+class KeyTaskIndicatorSerializer(serializers.Serializer):
+    key_task = serializers.IntegerField(help_text=_("Id of the key task."))
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    measures = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    completion_rate = _rate(_("Completed measures / measures, in percent; null without measures."))
+    on_time_rate = _rate(_("Measures not overdue / measures, in percent; null without measures."))
+
+
+class ZeroOutIndicatorSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    total = serializers.IntegerField()
+    open = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    rate = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        allow_null=True,
+        help_text=_("Closed / found, in percent; null when none found."),
+    )
+    zeroed = serializers.BooleanField(help_text=_("Every hazard found is closed (隐患清零)."))
+
+
+class InspectionCountSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class InspectionIndicatorSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_kind = InspectionCountSerializer(many=True)
+    draws = serializers.IntegerField(help_text=_("Random draws (双随机) made in the year."))
+
+
+class IndicatorsSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    measures_by_key_task = KeyTaskIndicatorSerializer(many=True)
+    investment_by_category = InvestmentFiguresSerializer(many=True)
+    hazard_zero_out_by_field = ZeroOutIndicatorSerializer(many=True)
+    inspections = InspectionIndicatorSerializer()
+
+
+class DeletionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("Id of the tombstone (its position in the list)."))
+    resource = serializers.CharField(help_text=_("The resource the object belonged to, e.g. hazards."))
+    object_id = serializers.IntegerField()
+    deleted_at = serializers.DateTimeField()

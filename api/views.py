@@ -1,0 +1,622 @@
+"""API v1 views: thin. Each resource's list and detail read the app's own querysets — for a token, everything of
+its scope; for a logged-in user, what ``restrict(user)`` lets them see on the pages — and writes call the apps'
+services as the acting user (see ``api.permissions``). Errors: 400 (bad parameter or input, a step the object's
+state does not allow), 401 (no or bad credentials), 403 (outside the token's scope, or a write the user may not
+make), 404 (no such object, or one the caller may not see), 429 (rate limit)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, status, viewsets
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import action
+from rest_framework.generics import ListAPIView
+from rest_framework.renderers import BrowsableAPIRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from emergency.models import DutyAssignment
+from enterprises.models import Enterprise, Vehicle
+from inspections.choices import InspectionKind
+from inspections.models import Draw, Inspection
+from organisation.models import Unit, User
+from plans import services as plans_services
+from plans.choices import ReportState
+from plans.models import Checkpoint, KeyTask, Measure, ProgressReport, WorkPlan
+from projects import selectors as project_selectors
+from projects.choices import ProgressState
+from projects.models import InvestmentPlan, Milestone, MonthlyProgress, Project
+from safety import services as safety_services
+from safety.models import Hazard, HazardTransition
+from safety.selectors import hazard_zero_out
+
+from . import serializers as s
+from .authentication import ApiTokenAuthentication
+from .conditional import conditional
+from .filters import UpdatedSinceFilter, parse_moment
+from .models import Deletion
+from .pagination import KeysetPagination
+from .permissions import ApiAccess, token_of
+from .renderers import OrjsonRenderer
+from .resources import MIRRORED, RESOURCES
+from .throttling import ApiThrottle
+
+# Documentation of the answers every endpoint may give ----------------------------------------------------------
+
+ERRORS = {
+    401: OpenApiResponse(description='No credentials, or a bad, expired or revoked token. {"detail": "…"}'),
+    403: OpenApiResponse(description='Outside the token\'s scope, or not allowed. {"detail": "…"}'),
+    429: OpenApiResponse(description="Rate limit reached; retry after the Retry-After header's seconds."),
+}
+NOT_MODIFIED = {304: OpenApiResponse(description="Not modified: the If-None-Match ETag still matches; no body.")}
+BAD_REQUEST = {400: OpenApiResponse(description='A parameter is malformed: {"<parameter>": ["…"]}.')}
+NOT_FOUND = {404: OpenApiResponse(description="No such object, or one the caller may not see.")}
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="An ETag from an earlier response: 304 without a body if it still matches.",
+)
+
+
+def _year(request, default: int) -> int:
+    value = request.query_params.get("year")
+    if value is None:
+        return default
+    try:
+        year = int(value)
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= 2100:
+        raise exceptions.ValidationError({"year": [_("Give a year from 2000 to 2100.")]})
+    return year
+
+
+YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="The year (2000–2100).")
+
+
+def call_service(function, **kwargs):
+    """Call an app's service; its refusals become API errors (PermissionDenied is 403 already)."""
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as error:
+        detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+        raise exceptions.ValidationError(detail) from None
+
+
+def attach_people(rows: list, fields: tuple[str, ...]) -> list:
+    """Load the users that ``fields`` of ``rows`` refer to in one small query (id and name only) and put them in
+    place. Joining the user table once per field makes the page's query costly to plan; this keeps it simple."""
+    if not fields or not rows:
+        return rows
+    ids = {getattr(row, f"{field}_id") for row in rows for field in fields} - {None}
+    users = {user.pk: user for user in User.objects.filter(pk__in=ids).only("id", "username", "full_name")}
+    for row in rows:
+        for field in fields:
+            pk = getattr(row, f"{field}_id")
+            if pk is not None:
+                setattr(row, field, users[pk])
+    return rows
+
+
+# Base classes ---------------------------------------------------------------------------------------------------
+
+
+class ApiView:
+    """Shared by every API view: authentication, access, throttling, rendering, Chinese labels and ETags."""
+
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
+    permission_classes = [ApiAccess]
+    throttle_classes = [ApiThrottle]
+    renderer_classes = [OrjsonRenderer, BrowsableAPIRenderer]
+    resource: str | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        with translation.override("zh-hans"):  # choice labels and messages in Chinese, whatever the caller asks
+            return super().dispatch(request, *args, **kwargs)
+
+    def throttled(self, request, wait):
+        raise exceptions.Throttled(wait, detail=_("Too many requests for this token or user."))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return conditional(request, response)
+
+    @property
+    def token(self):
+        return token_of(self.request)
+
+    @property
+    def acting_user(self):
+        """Whose rights a write uses: the token's acting user, or the logged-in user."""
+        token = self.token
+        return token.user if token is not None else self.request.user
+
+
+def _document(resource: str, serializer, description: str):
+    label = str(RESOURCES[resource].label)
+    list_description = (
+        f"{description}\n\nOrdered by change time then id, keyset-paginated (follow “next”). A token reads "
+        "everything of the resources in its scope; a logged-in user what the pages let them see."
+    )
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"List {resource}",
+            description=f"{label}. {list_description}",
+            parameters=[IF_NONE_MATCH],
+            responses={200: serializer(many=True), **NOT_MODIFIED, **BAD_REQUEST, **ERRORS},
+        ),
+        retrieve=extend_schema(
+            summary=f"One of {resource}",
+            description=f"{label}. {description}",
+            parameters=[IF_NONE_MATCH],
+            responses={200: serializer, **NOT_MODIFIED, **NOT_FOUND, **ERRORS},
+        ),
+    )
+
+
+class MirroredViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
+    """List (with ``updated_since``, keyset pages) and detail of one mirrored resource."""
+
+    pagination_class = KeysetPagination
+    filter_backends = [UpdatedSinceFilter]
+    model = None
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+
+    @property
+    def changed_field(self) -> str:
+        return MIRRORED[self.resource].changed_field
+
+    def for_client(self):
+        """What a token reads: everything of the resource."""
+        return self.model.objects.all()
+
+    def for_user(self, user):
+        """What a logged-in user reads: as on the pages."""
+        return self.model.objects.restrict(user)
+
+    #: foreign keys to users shown as {"id", "name"}: loaded for a whole page in one query (``attach_people``)
+    people: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        queryset = self.for_client() if self.token is not None else self.for_user(self.request.user)
+        return queryset.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
+
+    def paginate_queryset(self, queryset):
+        return attach_people(super().paginate_queryset(queryset), self.people)
+
+    def get_object(self):
+        return attach_people([super().get_object()], self.people)[0]
+
+    def reread(self, obj):
+        """``obj`` as written, read again for the response."""
+        queryset = self.model.objects.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
+        return attach_people([queryset.get(pk=obj.pk)], self.people)[0]
+
+    def writable_object(self, model_queryset):
+        """The object a write is about, among those the acting user may see (404 otherwise); the service then
+        decides whether they may make the write (403)."""
+        return get_object_or_404(model_queryset.restrict(self.acting_user), pk=self.kwargs["pk"])
+
+
+# Plans -----------------------------------------------------------------------------------------------------------
+
+
+@_document("work-plans", s.WorkPlanSerializer, "The bureau's annual work plans (工作计划).")
+class WorkPlanViewSet(MirroredViewSet):
+    resource = "work-plans"
+    model = WorkPlan
+    serializer_class = s.WorkPlanSerializer
+
+    def for_user(self, user):
+        return WorkPlan.objects.all()  # every bureau user reads the plan
+
+
+@_document("key-tasks", s.KeyTaskSerializer, "The key tasks of a plan (重点工作).")
+class KeyTaskViewSet(MirroredViewSet):
+    resource = "key-tasks"
+    model = KeyTask
+    serializer_class = s.KeyTaskSerializer
+
+    def for_user(self, user):
+        return KeyTask.objects.all()
+
+
+@_document("measures", s.MeasureSerializer, "The measures of the key tasks (举措), with lead and cooperating units.")
+class MeasureViewSet(MirroredViewSet):
+    resource = "measures"
+    model = Measure
+    serializer_class = s.MeasureSerializer
+    people = ("responsible_leader", "supervised_by")
+    prefetch_related = ("cooperating_units",)
+
+
+@_document("checkpoints", s.CheckpointSerializer, "Dated steps of the measures (节点).")
+class CheckpointViewSet(MirroredViewSet):
+    resource = "checkpoints"
+    model = Checkpoint
+    serializer_class = s.CheckpointSerializer
+
+    def for_user(self, user):
+        return Checkpoint.objects.filter(measure__in=Measure.objects.restrict(user))
+
+
+@_document(
+    "progress-reports",
+    s.ProgressReportSerializer,
+    "Monthly progress reports on measures (进度报送), with the problems met. A token does not read drafts (not yet "
+    "reported).",
+)
+class ProgressReportViewSet(MirroredViewSet):
+    resource = "progress-reports"
+    model = ProgressReport
+    serializer_class = s.ProgressReportSerializer
+    people = ("author", "reviewed_by")
+    prefetch_related = ("problems",)
+
+    def for_client(self):
+        return ProgressReport.objects.exclude(state=ReportState.DRAFT)
+
+    @extend_schema(
+        summary="Write a progress report",
+        description=(
+            "The lead unit's staff write a month's report on a measure, as a draft or submitted at once "
+            "(progress_report_create: the same rules as the page). A token needs writing granted and acts as its user."
+        ),
+        request=s.ProgressReportInput,
+        responses={
+            201: s.ProgressReportSerializer,
+            400: OpenApiResponse(
+                description="Invalid input, a report for that month already exists, or the "
+                'measure is cancelled: {"<field>": ["…"]}.'
+            ),
+            **ERRORS,
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        data = s.ProgressReportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        measure = Measure.objects.filter(pk=values.pop("measure")).first()
+        if measure is None:
+            raise exceptions.ValidationError({"measure": [_("No such measure.")]})
+        problems = [plans_services.Problem(**problem) for problem in values.pop("problems")]
+        report = call_service(
+            plans_services.progress_report_create,
+            user=self.acting_user,
+            measure=measure,
+            problems=problems,
+            **values,
+        )
+        return Response(s.ProgressReportSerializer(self.reread(report)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Submit a progress report",
+        description="Submit a draft or returned report to the unit head (progress_report_submit).",
+        request=None,
+        responses={200: s.ProgressReportSerializer, **NOT_FOUND, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        report = self.writable_object(ProgressReport.objects)
+        call_service(plans_services.progress_report_submit, user=self.acting_user, report=report)
+        return Response(s.ProgressReportSerializer(self.reread(report)).data)
+
+
+# Projects --------------------------------------------------------------------------------------------------------
+
+
+@_document(
+    "projects",
+    s.ProjectSerializer,
+    "The road project registry (项目库) with townships, funding sources (万元), lists and the measures served.",
+)
+class ProjectViewSet(MirroredViewSet):
+    resource = "projects"
+    model = Project
+    serializer_class = s.ProjectSerializer
+    people = ("leader",)
+    prefetch_related = ("townships", "measures", "listings", "funding_sources")
+
+
+@_document("investment-plans", s.InvestmentPlanSerializer, "Projects' planned investment per year (万元).")
+class InvestmentPlanViewSet(MirroredViewSet):
+    resource = "investment-plans"
+    model = InvestmentPlan
+    serializer_class = s.InvestmentPlanSerializer
+
+    def for_user(self, user):
+        return InvestmentPlan.objects.filter(project__in=Project.objects.restrict(user))
+
+
+@_document("milestones", s.MilestoneSerializer, "Projects' milestones (立项 … 竣工验收) with planned and actual dates.")
+class MilestoneViewSet(MirroredViewSet):
+    resource = "milestones"
+    model = Milestone
+    serializer_class = s.MilestoneSerializer
+
+    def for_user(self, user):
+        return Milestone.objects.filter(project__in=Project.objects.restrict(user))
+
+
+@_document(
+    "monthly-progress",
+    s.MonthlyProgressSerializer,
+    "Projects' monthly progress (月度进度): investment (万元), physical %, blockers. A token does not read drafts.",
+)
+class MonthlyProgressViewSet(MirroredViewSet):
+    resource = "monthly-progress"
+    model = MonthlyProgress
+    serializer_class = s.MonthlyProgressSerializer
+    people = ("author", "reviewed_by")
+    prefetch_related = ("blockers",)
+
+    def for_client(self):
+        return MonthlyProgress.objects.exclude(state=ProgressState.DRAFT)
+
+
+class InvestmentSummaryView(ApiView, APIView):
+    resource = "investment-summary"
+
+    @extend_schema(
+        summary="Investment summary",
+        description=(
+            "Planned and completed investment (万元) of the year by project category, funding source and township, "
+            "and the year's totals (projects.selectors). Completed counts submitted or accepted monthly progress."
+        ),
+        parameters=[YEAR, IF_NONE_MATCH],
+        responses={200: s.InvestmentSummarySerializer, **NOT_MODIFIED, **BAD_REQUEST, **ERRORS},
+    )
+    def get(self, request):
+        year = _year(request, project_selectors.default_year())
+        projects = Project.objects.all() if self.token is not None else Project.objects.restrict(request.user)
+        data = {
+            "year": year,
+            "totals": project_selectors.annual_completion(year, projects),
+            "by_category": project_selectors.investment_by_category(year, projects),
+            "by_funding_source": project_selectors.investment_by_funding_source(projects),
+            "by_township": project_selectors.investment_by_township(year, projects),
+        }
+        return Response(s.InvestmentSummarySerializer(data).data)
+
+
+# Enterprises -----------------------------------------------------------------------------------------------------
+
+
+@_document(
+    "enterprises", s.EnterpriseSerializer, "Transport enterprises (运输企业), credit ratings and red/black lists."
+)
+class EnterpriseViewSet(MirroredViewSet):
+    resource = "enterprises"
+    model = Enterprise
+    serializer_class = s.EnterpriseSerializer
+    select_related = ("township",)
+
+
+@_document("vehicles", s.VehicleSerializer, "Vehicles of the enterprises (两客一危 and others).")
+class VehicleViewSet(MirroredViewSet):
+    resource = "vehicles"
+    model = Vehicle
+    serializer_class = s.VehicleSerializer
+
+
+# Safety ----------------------------------------------------------------------------------------------------------
+
+
+@_document("hazards", s.HazardSerializer, "The hazard register (隐患排查治理台账) with the five fixes and workflow.")
+class HazardViewSet(MirroredViewSet):
+    resource = "hazards"
+    model = Hazard
+    serializer_class = s.HazardSerializer
+    select_related = ("township",)
+    people = ("found_by", "rectification_reported_by", "signed_off_by", "closed_by")
+
+    def _step(self, service, input_serializer, **extra):
+        data = input_serializer(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        hazard = self.writable_object(Hazard.objects)
+        call_service(service, user=self.acting_user, hazard=hazard, **data.validated_data, **extra)
+        return Response(s.HazardSerializer(self.reread(hazard)).data)
+
+    @extend_schema(
+        summary="Start a hazard's rectification",
+        description="待整改 → 整改中, by the responsible unit (hazard_start_rectification).",
+        request=s.NoteInput,
+        responses={
+            200: s.HazardSerializer,
+            400: OpenApiResponse(description="The hazard's status does not allow this step."),
+            **NOT_FOUND,
+            **ERRORS,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="start-rectification")
+    def start_rectification(self, request, pk=None):
+        return self._step(safety_services.hazard_start_rectification, s.NoteInput)
+
+    @extend_schema(
+        summary="Report a hazard's rectification",
+        description=(
+            "整改中 → 待验收, by the responsible unit, saying what was done (hazard_report_rectification). Photos are "
+            "added on the portal's page."
+        ),
+        request=s.RectificationInput,
+        responses={
+            200: s.HazardSerializer,
+            400: OpenApiResponse(description="No note, or the hazard's status does not allow this step."),
+            **NOT_FOUND,
+            **ERRORS,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="report-rectification")
+    def report_rectification(self, request, pk=None):
+        return self._step(safety_services.hazard_report_rectification, s.RectificationInput)
+
+
+@_document("hazard-transitions", s.HazardTransitionSerializer, "Each step of each hazard's workflow.")
+class HazardTransitionViewSet(MirroredViewSet):
+    resource = "hazard-transitions"
+    model = HazardTransition
+    serializer_class = s.HazardTransitionSerializer
+    people = ("by",)
+
+    def for_user(self, user):
+        return HazardTransition.objects.filter(hazard__in=Hazard.objects.restrict(user))
+
+
+# Inspections, emergency, organisation ----------------------------------------------------------------------------
+
+
+@_document(
+    "inspections", s.InspectionSerializer, "Inspections (日常 / 专项 / 四不两直 / 双随机) and who inspected what."
+)
+class InspectionViewSet(MirroredViewSet):
+    resource = "inspections"
+    model = Inspection
+    serializer_class = s.InspectionSerializer
+    people = ("created_by",)
+    prefetch_related = ("inspectors", "enterprises", "projects")
+
+
+@_document(
+    "draws",
+    s.DrawSerializer,
+    "Random draws (双随机): seed, inputs and result, never changed; `updated_since` compares their time made.",
+)
+class DrawViewSet(MirroredViewSet):
+    resource = "draws"
+    model = Draw
+    serializer_class = s.DrawSerializer
+    select_related = ("township",)
+    people = ("made_by",)
+
+
+@_document("duty-assignments", s.DutyAssignmentSerializer, "The emergency duty roster (应急值守), one row per duty.")
+class DutyAssignmentViewSet(MirroredViewSet):
+    resource = "duty-assignments"
+    model = DutyAssignment
+    serializer_class = s.DutyAssignmentSerializer
+    people = ("person",)
+
+
+@_document("units", s.UnitSerializer, "The bureau's sections and subordinate units, with their responsibilities.")
+class UnitViewSet(MirroredViewSet):
+    resource = "units"
+    model = Unit
+    serializer_class = s.UnitSerializer
+    people = ("overseeing_leader",)
+
+    def for_user(self, user):
+        return Unit.objects.all()
+
+
+# The yearly indicator summary ------------------------------------------------------------------------------------
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(part * 100 / whole, 1) if whole else None
+
+
+class IndicatorsView(ApiView, APIView):
+    resource = "indicators"
+
+    @extend_schema(
+        summary="Yearly indicator summary (督查激励)",
+        description=(
+            "For the provincial assessment, for one year: per key task of the year's plan, measures completed and "
+            "the completion and on-time rates (on time: not overdue today — past its due date and still open); "
+            "project investment completion by category (万元); hazard zero-out by field (hazards found in the "
+            "year); inspections done by kind and random draws made. A logged-in user's figures cover what they may "
+            "see."
+        ),
+        parameters=[YEAR, IF_NONE_MATCH],
+        responses={200: s.IndicatorsSerializer, **NOT_MODIFIED, **BAD_REQUEST, **ERRORS},
+    )
+    def get(self, request):
+        year = _year(request, timezone.localdate().year)
+        client = self.token is not None
+        projects = Project.objects.all() if client else Project.objects.restrict(request.user)
+        hazards = Hazard.objects.all() if client else Hazard.objects.restrict(request.user)
+        inspections = Inspection.objects.all() if client else Inspection.objects.restrict(request.user)
+        draws = Draw.objects.all() if client else Draw.objects.restrict(request.user)
+        key_tasks = KeyTask.objects.filter(plan__year=year).with_summary().order_by("number")
+        zero_out = hazard_zero_out(year=year, hazards=hazards)
+        kinds = dict(inspections.filter(date__year=year).order_by().values_list("kind").annotate(count=Count("pk")))
+        first = datetime.datetime(year, 1, 1, tzinfo=timezone.get_current_timezone())
+        data = {
+            "year": year,
+            "measures_by_key_task": [
+                {
+                    "key_task": task.pk,
+                    "number": task.number,
+                    "title": task.title,
+                    "measures": task.measure_count,
+                    "completed": task.completed_count,
+                    "overdue": task.overdue_count,
+                    "completion_rate": _percent(task.completed_count, task.measure_count),
+                    "on_time_rate": _percent(task.measure_count - task.overdue_count, task.measure_count),
+                }
+                for task in key_tasks
+            ],
+            "investment_by_category": project_selectors.investment_by_category(year, projects),
+            "hazard_zero_out_by_field": zero_out.by_field,
+            "inspections": {
+                "total": sum(kinds.values()),
+                "by_kind": [
+                    {"key": code, "label": str(label), "count": kinds.get(code, 0)}
+                    for code, label in InspectionKind.choices
+                ],
+                "draws": draws.filter(made_at__gte=first, made_at__lt=first.replace(year=year + 1)).count(),
+            },
+        }
+        return Response(s.IndicatorsSerializer(data).data)
+
+
+# Tombstones ------------------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Deletions (tombstones)",
+        description=(
+            "Objects deleted since a moment, for a mirror to delete too: resource, object id and when. Ordered by "
+            "deletion time then id, keyset-paginated. A token sees those of the resources in its scope."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "since",
+                OpenApiTypes.DATETIME,
+                description="Only deletions at or after this moment: ISO 8601 with a time zone (400 otherwise).",
+            ),
+            OpenApiParameter(
+                "resource", OpenApiTypes.STR, enum=list(MIRRORED), description="Only deletions of this resource."
+            ),
+            IF_NONE_MATCH,
+        ],
+        responses={200: s.DeletionSerializer(many=True), **NOT_MODIFIED, **BAD_REQUEST, **ERRORS},
+    )
+)
+class DeletionListView(ApiView, ListAPIView):
+    serializer_class = s.DeletionSerializer
+    pagination_class = KeysetPagination
+    changed_field = "deleted_at"
+
+    def get_queryset(self):
+        deletions = Deletion.objects.all()
+        token = self.token
+        if token is not None:
+            deletions = deletions.of(name for name in token.resources if name in MIRRORED)
+        params = self.request.query_params
+        if "since" in params:
+            deletions = deletions.filter(deleted_at__gte=parse_moment(params["since"], "since"))
+        if "resource" in params:
+            if params["resource"] not in MIRRORED:
+                raise exceptions.ValidationError({"resource": [_("Unknown resource.")]})
+            deletions = deletions.filter(resource=params["resource"])
+        return deletions
