@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reminders"
-urlpatterns = []
+urlpatterns = [
+    path("", views.notification_list, name="notification_list"),
+    path("<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("read-all/", views.notification_read_all, name="notification_read_all"),
+    path("preferences/", views.preferences, name="preferences"),
+]
