@@ -11,7 +11,12 @@ RUN groupadd --system --gid 10001 portal \
 
 WORKDIR /app
 
-# Dependencies first, so that a code change does not reinstall them. psycopg[binary] ships libpq: no apt packages.
+# Chinese fonts for the weekly briefing's PDF (fpdf2 embeds Noto Sans CJK SC; dashboard/briefing.py finds it).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
+# Dependencies first, so that a code change does not reinstall them. psycopg[binary] ships libpq.
 COPY requirements.txt ./
 RUN pip install -r requirements.txt
 

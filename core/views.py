@@ -18,6 +18,9 @@ def paginate(request, queryset):
 
 @login_required
 def home(request):
+    """Leaders land on their dashboard, everybody else on the work plan."""
+    if request.user.is_leader:
+        return redirect("dashboard:dashboard")
     return redirect("plans:plan_current")
 
 

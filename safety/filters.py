@@ -24,11 +24,12 @@ class HazardFilter(django_filters.FilterSet):
         empty_label=_("All units"),
     )
     overdue = django_filters.BooleanFilter(widget=AllYesNoSelect, method="filter_overdue", label=_("Overdue"))
+    open = django_filters.BooleanFilter(widget=AllYesNoSelect, method="filter_open", label=_("Open (not closed)"))
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
 
     class Meta:
         model = Hazard
-        fields = ["year", "field", "level", "status", "township", "unit", "overdue", "q"]
+        fields = ["year", "field", "level", "status", "township", "unit", "overdue", "open", "q"]
 
     def get_form_class(self):
         return type("HazardFilterForm", (BootstrapFormMixin, super().get_form_class()), {})
@@ -38,6 +39,9 @@ class HazardFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset.exclude(queryset.overdue_q())
+
+    def filter_open(self, queryset, name, value):
+        return queryset.open() if value else queryset.exclude(status__in=HazardStatus.open())
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

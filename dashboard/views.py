@@ -1,0 +1,89 @@
+"""The leadership dashboard and the weekly briefing's downloads. Thin: the figures come from
+``dashboard.selectors``, the files from ``dashboard.briefing``."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+from . import briefing, cache, selectors
+
+
+def _require_reader(user) -> None:
+    if not selectors.may_view_dashboard(user):
+        raise PermissionDenied
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return selectors.default_year()
+    return year if 2000 <= year <= 2100 else selectors.default_year()
+
+
+def last_week_start(today: datetime.date) -> datetime.date:
+    """The Monday of the last full week: what the weekly meeting (周例会) looks back on."""
+    return today - datetime.timedelta(days=today.weekday() + 7)
+
+
+@login_required
+def dashboard(request):
+    """The figures are rendered once and the HTML kept in the cache (``dashboard.cache``: until the next audited
+    write, a new day or ``DASHBOARD_CACHE_SECONDS``); the page around it is the user's."""
+    _require_reader(request.user)
+    year = _year(request)
+    today = timezone.localdate()
+
+    def render_body() -> str:
+        figures = selectors.dashboard_figures(year, today)
+        context = {
+            "figures": figures,
+            "charts": selectors.dashboard_chart_data(figures),
+            "week_start": last_week_start(today),
+        }
+        return render_to_string("dashboard/_body.html", context)
+
+    key = ("page", year, today.isoformat(), translation.get_language())
+    body, from_cache = cache.get_or_compute(key, render_body)
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {"body": mark_safe(body), "year": year, "from_cache": from_cache, "wall": request.GET.get("wall") == "1"},
+    )
+
+
+def _week_start(request) -> datetime.date:
+    """The Monday of the week that ``?week=`` (any day, YYYY-MM-DD) falls in; by default the last full week."""
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        return last_week_start(timezone.localdate())
+    return day - datetime.timedelta(days=day.weekday())
+
+
+@login_required
+def briefing_download(request, file_format: str):
+    """The week's briefing as .xlsx or .pdf. Without a Chinese font, the PDF is refused with a message on the
+    dashboard (the .xlsx still works)."""
+    _require_reader(request.user)
+    if file_format not in ("xlsx", "pdf"):
+        raise Http404
+    week_start = _week_start(request)
+    data = briefing.week_briefing(week_start)
+    try:
+        content = briefing.briefing_xlsx(data) if file_format == "xlsx" else briefing.briefing_pdf(data)
+    except briefing.BriefingFontMissing as error:
+        messages.error(request, str(error))
+        return redirect(reverse("dashboard:dashboard"))
+    mimetype = briefing.XLSX_MIMETYPE if file_format == "xlsx" else briefing.PDF_MIMETYPE
+    response = HttpResponse(content, content_type=mimetype)
+    response["Content-Disposition"] = f'attachment; filename="{briefing.briefing_filename(week_start, file_format)}"'
+    return response

@@ -1,0 +1,134 @@
+"""The dashboard page: who may see it, where leaders land, and that every figure agrees with the list it links to."""
+
+from decimal import Decimal
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+
+DASHBOARD = reverse("dashboard:dashboard")
+
+
+# Who may see it -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["alice", "carol", "bob", "dave"])
+def test_staff_and_unit_heads_are_refused(request, login, persona):
+    client = login(request.getfixturevalue(persona))
+    assert client.get(DASHBOARD).status_code == 403
+    assert client.get(reverse("dashboard:briefing", args=["xlsx"])).status_code == 403
+    assert client.get(reverse("dashboard:briefing", args=["pdf"])).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302 and reverse("login") in response.url
+
+
+@pytest.mark.parametrize("persona", ["leo", "admin_user"])
+def test_leaders_and_administrators_see_it(request, login, persona, world):
+    response = login(request.getfixturevalue(persona)).get(DASHBOARD)
+    assert response.status_code == 200
+    assert response.context["figures"].year == 2020
+
+
+def test_the_navigation_shows_the_dashboard_to_leaders_only(login, leo, alice, carol):
+    assert 'id="nav-dashboard"' in login(leo).get(reverse("plans:measure_list")).content.decode()
+    for persona in (alice, carol):
+        assert 'id="nav-dashboard"' not in login(persona).get(reverse("plans:measure_list")).content.decode()
+
+
+def test_leaders_land_on_the_dashboard_and_others_on_the_plan(login, leo, alice, admin_user):
+    assert login(leo).get(reverse("home")).url == DASHBOARD
+    assert login(alice).get(reverse("home")).url == reverse("plans:plan_current")
+    assert login(admin_user).get(reverse("home")).url == reverse("plans:plan_current")
+
+
+def test_the_year_selector(login, leo, world):
+    client = login(leo)
+    assert client.get(DASHBOARD, {"year": "2019"}).context["figures"].year == 2019
+    assert client.get(DASHBOARD, {"year": "nonsense"}).context["figures"].year == 2020
+    page = client.get(DASHBOARD).content.decode()
+    assert 'id="year-select"' in page and '<option value="2019">' in page
+
+
+def test_the_wall_display_mode(login, leo, world):
+    page = login(leo).get(DASHBOARD, {"wall": "1"}).content.decode()
+    assert "dashboard dashboard-wall" in page and 'id="fullscreen-toggle"' in page
+
+
+# Every figure agrees with its list ------------------------------------------------------------------------------
+
+
+class FigureLinks(HTMLParser):
+    """The dashboard's linked figures: <a class="figure-link" data-figure data-count [data-planned ...] href>."""
+
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "a" and "figure-link" in (attributes.get("class") or "").split():
+            self.links.append(attributes)
+
+
+def figure_links(html: str) -> list[dict]:
+    parser = FigureLinks()
+    parser.feed(html)
+    return parser.links
+
+
+def test_every_linked_figure_agrees_with_its_list(login, leo, world):
+    client = login(leo)
+    links = figure_links(client.get(DASHBOARD).content.decode())
+    kinds = {link["data-figure"] for link in links}
+    assert {
+        "measures-completed",
+        "measures-total",
+        "measures-overdue",
+        "task-total",
+        "task-completed",
+        "task-overdue",
+        "unit-measures",
+        "unit-overdue",
+        "investment-rate",
+        "category-projects",
+        "projects-behind",
+        "hazards-total",
+        "hazards-open-major",
+        "field-total",
+        "field-open",
+        "field-closed",
+        "field-overdue",
+        "hazards-open",
+        "hazards-closed",
+        "hazards-overdue",
+        "inspections-month",
+    } <= kinds
+    nonzero = 0
+    for link in links:
+        response = client.get(link["href"])
+        assert response.status_code == 200, link
+        shown = response.context["page_obj"].paginator.count
+        assert shown == int(link["data-count"]), (link["data-figure"], link["href"], shown)
+        nonzero += shown > 0
+        if "data-planned" in link:  # the project list's totals for the year
+            totals = response.context["totals"]
+            assert (totals["planned"] or Decimal("0")) == Decimal(link["data-planned"]), link
+            assert (totals["completed"] or Decimal("0")) == Decimal(link["data-completed"]), link
+    assert nonzero >= 20  # the comparison is not between zeros
+
+
+def test_the_figures_link_to_the_lists_with_their_filters(login, leo, world):
+    links = {
+        link["data-figure"] + (parse_qs(urlsplit(link["href"]).query).get("key_task") or [""])[0]: link
+        for link in figure_links(login(leo).get(DASHBOARD).content.decode())
+    }
+    overdue = links[f"task-overdue{world.task1.pk}"]
+    assert urlsplit(overdue["href"]).path == reverse("plans:measure_list")
+    assert parse_qs(urlsplit(overdue["href"]).query) == {"key_task": [str(world.task1.pk)], "overdue": ["true"]}
+    assert overdue["data-count"] == "1"
+    open_major = parse_qs(urlsplit(links["hazards-open-major"]["href"]).query)
+    assert open_major == {"year": ["2020"], "level": ["major"], "open": ["true"]}
