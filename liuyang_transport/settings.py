@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str
@@ -120,10 +119,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# Periodic work, declared here in one place (Celery beat runs it in deployments).
-CELERY_BEAT_SCHEDULE = {
-    "purge-stale-import-files": {"task": "core.purge_stale_import_files", "schedule": crontab(hour=3, minute=15)},
-}
 
 # Users, passwords and lockout after failed logins (django-axes).
 AUTH_USER_MODEL = "organisation.User"
@@ -199,20 +194,70 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-}
-
 PAGE_SIZE = 25
 
 # --- Reminders (issue 5: reminders app, Celery beat schedule) -------------------------------------------------------
+# Periodic work (the daily reminder scan 08:30, the Monday digest 08:00, the purge of stale import files 03:15,
+# Asia/Shanghai) is kept in the database (django-celery-beat, edited in the admin site); the reminders app's
+# migration 0002 creates it. With no Redis, `manage.py runserver` runs the same schedule in-process
+# (reminders/embedded.py).
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Defaults of the reminder rules; administrators change them per kind of deadline (admin: reminder rules).
+REMINDERS_OFFSETS = (7, 3, 1, 0)  # days before the due date
+REMINDERS_OVERDUE_EVERY = 3  # working days between overdue reminders
+REMINDERS_ESCALATE_AFTER = 7  # working days overdue before the unit head and the overseeing leader are told
+REMINDERS_MONTHLY_REPORT_DAY = env_int("REMINDERS_MONTHLY_REPORT_DAY", 25)  # last month's progress due by this day
+REMINDERS_EMAIL_BATCH = env_int("REMINDERS_EMAIL_BATCH", 100)  # users per e-mail task
+REMINDERS_WEBHOOK_TIMEOUT = env_int("REMINDERS_WEBHOOK_TIMEOUT", 5)  # seconds per try
+REMINDERS_WEBHOOK_ATTEMPTS = env_int("REMINDERS_WEBHOOK_ATTEMPTS", 4)
+REMINDERS_WEBHOOK_BACKOFF = env_int("REMINDERS_WEBHOOK_BACKOFF", 2)  # seconds before the 2nd try, doubling
+REMINDERS_SITE_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000")  # links in e-mails and robot messages
 # --- end of reminders -----------------------------------------------------------------------------------------------
 
 # --- REST API v1 (issue 6: api app, drf-spectacular) ----------------------------------------------------------------
+# The REST framework's defaults stay session + IsAuthenticated for any DRF view of the site; the API's views (api/)
+# add token authentication, scopes, throttling and ETags of their own.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+API_TOKEN_RATE = env_str("API_TOKEN_RATE", "1200/min")  # per token unless the token sets its own
+API_USER_RATE = env_str("API_USER_RATE", "600/min")  # per logged-in user (session)
+for _name, _rate in (("API_TOKEN_RATE", API_TOKEN_RATE), ("API_USER_RATE", API_USER_RATE)):
+    _count, _, _period = _rate.partition("/")
+    if not (_count.isdigit() and _period[:1] in ("s", "m", "h", "d")):
+        raise ImproperlyConfigured(f"{_name} must look like 600/min or 20000/hour, not {_rate!r}")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "浏阳市交通运输局工作门户 API",
+    "DESCRIPTION": (
+        "API v1 of the Liuyang Transport Bureau work portal, for the provincial department and other systems. "
+        "Authenticate with `Authorization: Bearer <token>` (tokens are issued by the portal's administrators) or a "
+        "logged-in session. Lists filter by `updated_since` and page with a cursor; deletions are at "
+        "/api/v1/deletions/. Choices read {code, label}; money is a decimal string in 万元; times are ISO 8601."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
 # --- end of REST API --------------------------------------------------------------------------------------------------
 
 # --- Leadership dashboard and weekly briefing (issue 7: dashboard app) ----------------------------------------------
+#: The Chinese font embedded in the weekly briefing's PDF (.ttf/.otf/.ttc). Empty: look in the usual places
+#: (fonts-noto-cjk, fonts-wqy-*, fontconfig); see dashboard.briefing.briefing_font.
+BRIEFING_FONT_PATH = env_str("BRIEFING_FONT_PATH")
+#: Seconds the dashboard's figures are kept in the cache; any write to the data they count clears them sooner.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 600)
 # --- end of dashboard -----------------------------------------------------------------------------------------------
 
 # Production hardening (DEBUG off): what `manage.py check --deploy` asks for. TLS ends at the
