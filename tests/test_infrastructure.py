@@ -1,6 +1,7 @@
 """The deployment and tooling around the code: docker-compose.yml, the production settings, vendored assets,
 compiled translations and the CI script. No Docker engine is needed: the compose file is read, not run."""
 
+import ast
 import os
 import re
 import secrets
@@ -209,3 +210,43 @@ def test_every_po_file_has_an_up_to_date_compiled_mo():
 def test_shell_scripts_parse(script):
     result = subprocess.run(["bash", "-n", script], cwd=BASE_DIR, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def _locked(lock: Path) -> set[str]:
+    """The distribution names pinned in a lock file (``name==version`` lines)."""
+    names = set()
+    for line in lock.read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            names.add(re.sub(r"[-_.]+", "-", line.split("==")[0].split("[")[0]).lower())
+    return names
+
+
+def _portal_modules_imported() -> set[str]:
+    """Top-level module names the portal's own code imports (not tests, benchmarks or scripts)."""
+
+    skip = {".venv", "var", "tests", "benchmarks", "scripts", "node_modules"}
+    modules = set()
+    for path in BASE_DIR.rglob("*.py"):
+        if skip & set(path.relative_to(BASE_DIR).parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                modules |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules.add(node.module.split(".")[0])
+    return modules
+
+
+def test_the_portal_imports_no_development_only_package():
+    """`make run` installs requirements.txt only: a runtime import of a package pinned only in the dev lock (it once
+    happened with orjson) would pass the suite and break the README's run command."""
+    from importlib.metadata import packages_distributions
+
+    dev_only = _locked(BASE_DIR / "requirements-dev.txt") - _locked(BASE_DIR / "requirements.txt")
+    distributions = packages_distributions()
+    offending = {
+        module
+        for module in _portal_modules_imported()
+        if {re.sub(r"[-_.]+", "-", name).lower() for name in distributions.get(module, [])} & dev_only
+    }
+    assert not offending, f"imported by the portal but pinned only in requirements-dev.txt: {sorted(offending)}"
