@@ -1,9 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.admin import PortalModelAdmin
 
-from . import registry
+from . import delivery, registry
 from .models import DigestEmail, Notification, ReminderRule, UnitWebhook, WebhookDelivery
 
 
@@ -52,10 +53,21 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_select_related = ("unit",)
     date_hierarchy = "day"
     readonly_fields = ("unit", "day", "text", "state", "attempts", "failures", "created_at", "sent_at")
+    actions = ["retry"]
 
     @admin.display(description=_("last error"))
-    def last_error(self, delivery):
-        return delivery.last_error
+    def last_error(self, message):
+        return message.last_error
+
+    @admin.action(description=_("Try the selected failed messages again"))
+    def retry(self, request, queryset):
+        count = delivery.retry_webhook_deliveries(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d message will be tried again.", "%(count)d messages will be tried again.", count)
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
 
 
 @admin.register(DigestEmail)

@@ -18,5 +18,6 @@ class RemindersConfig(AppConfig):
         track(models.ReminderRule)
         track(models.UnitWebhook, exclude_fields=("updated_at",))
         track(models.Preference)
+        track(models.WebhookDelivery)  # robot messages: the administrators' retries are audited
         post_migrate.connect(rules.create_missing_rules, sender=self)
         embedded.start_if_serving(sys.argv)

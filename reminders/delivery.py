@@ -23,6 +23,7 @@ from organisation.models import User
 
 from .choices import DeliveryState, DigestKind
 from .models import DigestEmail, Notification, WebhookDelivery
+from .queueing import queue_after_commit
 from .scan import absolute
 
 logger = logging.getLogger(__name__)
@@ -172,3 +173,15 @@ def post_webhook(delivery_id: int) -> str:
                 break
         delivery.save(update_fields=["state", "sent_at", "attempts", "failures"])
         return delivery.state
+
+
+def retry_webhook_deliveries(deliveries) -> int:
+    """Give failed robot messages another round of tries (an administrator's action, once the robot's URL or the
+    network is fixed): each goes back to pending, keeping its recorded failures, and is queued after the commit —
+    or picked up by the next scan if the broker is down. Returns how many were put back."""
+    failed = list(deliveries.filter(state=DeliveryState.FAILED))
+    for message in failed:
+        message.state = DeliveryState.PENDING
+        message.save(update_fields=["state"])  # a save, not an update(): the audit log records who retried
+        queue_after_commit("post_webhook_task", message.pk)
+    return len(failed)

@@ -7,6 +7,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
 
 from reminders import delivery, scan
 from reminders.models import UnitWebhook, WebhookDelivery
@@ -117,3 +119,40 @@ def test_a_robot_answering_an_error_code_is_a_failure(unit_a, alice, settings, m
     assert delivery.post_webhook(message.pk) == "failed"
     message.refresh_from_db()
     assert "93000" in message.last_error
+
+
+def test_an_administrator_retries_a_failed_message_and_it_is_delivered(
+    robot_factory, unit_a, alice, admin_user, client, settings, django_capture_on_commit_callbacks
+):
+    settings.REMINDERS_WEBHOOK_ATTEMPTS = 1
+    message = scan_with_hook(unit_a, "http://127.0.0.1:9/unreachable")
+    assert delivery.post_webhook(message.pk) == "failed"
+    robot = robot_factory(failures=0)
+    UnitWebhook.objects.filter(unit=unit_a).update(url=robot.url)  # the administrator fixed the robot's URL
+
+    client.force_login(admin_user)
+    changelist = reverse("admin:reminders_webhookdelivery_changelist")
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(changelist, {"action": "retry", "_selected_action": [message.pk]}, follow=True)
+    assert response.status_code == 200
+    message.refresh_from_db()
+    assert message.state == "pending" and len(message.failures) == 1  # the old failure stays on record
+    assert len(queued) == 1
+    entry = LogEntry.objects.get_for_object(message).filter(actor=admin_user).get()
+    assert entry.changes_dict["state"] == ["failed", "pending"]
+
+    assert delivery.post_webhook(message.pk) == "sent"  # what the queued task runs
+    assert len(robot.received) == 1
+
+
+def test_retrying_leaves_sent_messages_alone_and_staff_cannot_retry(robot_factory, unit_a, alice, client):
+    robot = robot_factory(failures=0)
+    message = scan_with_hook(unit_a, robot.url)
+    assert delivery.post_webhook(message.pk) == "sent"
+    assert delivery.retry_webhook_deliveries(WebhookDelivery.objects.all()) == 0
+    client.force_login(alice)
+    changelist = reverse("admin:reminders_webhookdelivery_changelist")
+    response = client.post(changelist, {"action": "retry", "_selected_action": [message.pk]})
+    assert response.status_code == 302 and "/login/" in response["Location"]  # not an administrator: no admin site
+    message.refresh_from_db()
+    assert message.state == "sent"
