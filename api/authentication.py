@@ -37,9 +37,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             plain = parts[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-        token = ApiToken.objects.filter(key_hash=token_hash(plain)).first()  # its user is loaded only to write
-        if token is None:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        try:
+            token = ApiToken.objects.get(key_hash=token_hash(plain))  # its user is loaded only to write
+        except ApiToken.DoesNotExist:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         if not token.is_active:
             raise exceptions.AuthenticationFailed(_("This token has expired or was revoked."))
         api_token_mark_used(token)

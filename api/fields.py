@@ -1,6 +1,7 @@
 """Serializer fields of the API: choices as {"code", "label"} (the label in Chinese), references to users and
 townships as {"id", "name"}."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from rest_framework import ISO_8601, relations, serializers
 from rest_framework.settings import api_settings
@@ -31,6 +32,18 @@ def _attribute(name: str):
         return getattr(instance, name)
 
     return read
+
+
+def _is_column(field) -> bool:
+    """Whether ``field`` reads a column of its serializer's model (not a relation, property or method)."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None:
+        return False
+    try:
+        model_field = model._meta.get_field(field.source)
+    except FieldDoesNotExist:
+        return False
+    return model_field.concrete and not model_field.is_relation
 
 
 def reader(field):
@@ -80,6 +93,13 @@ def reader(field):
         return read
     if simple and type(field) in (serializers.CharField, serializers.IntegerField, serializers.BooleanField):
         return _attribute(source)  # the model gives str, int and bool already
+    if simple and _is_column(field):  # a decimal, say: the field formats the column's value
+
+        def read(instance):
+            value = getattr(instance, source)
+            return None if value is None else field.to_representation(value)
+
+        return read
 
     def read(instance):
         try:

@@ -1,12 +1,15 @@
 """Keyset (cursor) pagination on (change time, id): each page is one index range scan from where the previous
 ended, however deep — never OFFSET — and the order is stable while rows change (a row that changes moves to the
-end, where an incremental pull finds it again)."""
+end, where an incremental pull finds it again). The scan needs an index on (change time, id) — a bulk write stamps
+many rows with one change time, and an index on the time alone would make a deep page read all of them."""
 
 import base64
 import binascii
 import datetime
 from urllib.parse import urlencode
 
+from django.db.models import F
+from django.db.models.fields.tuple_lookups import TupleGreaterThan
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import BasePagination
@@ -59,8 +62,9 @@ class KeysetPagination(BasePagination):
         cursor = request.query_params.get(self.cursor_query_param)
         if cursor:
             moment, pk = decode_cursor(cursor)
-            # (field, id) > (moment, pk), written so that the index on the field bounds the scan.
-            queryset = queryset.filter(**{f"{field}__gte": moment}).exclude(**{field: moment, "id__lte": pk})
+            # The row comparison (field, id) > (moment, pk) is the index range on PostgreSQL; SQLite spells it
+            # field > moment OR (field = moment AND id > pk), which the plain bound on the field keeps indexed.
+            queryset = queryset.filter(TupleGreaterThan((F(field), F("id")), (moment, pk)), **{f"{field}__gte": moment})
         rows = list(queryset.order_by(field, "id")[: size + 1])
         self.request, self.field = request, field
         self.has_next = len(rows) > size

@@ -96,7 +96,7 @@ def attach_people(rows: list, fields: tuple[str, ...]) -> list:
     if not fields or not rows:
         return rows
     ids = {getattr(row, f"{field}_id") for row in rows for field in fields} - {None}
-    users = {user.pk: user for user in User.objects.filter(pk__in=ids).only("id", "username", "full_name")}
+    users = {user.pk: user for user in User.objects.filter(pk__in=ids).only("id", "username", "full_name").order_by()}
     for row in rows:
         for field in fields:
             pk = getattr(row, f"{field}_id")

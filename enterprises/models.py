@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -66,7 +67,7 @@ class Enterprise(models.Model):
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = EnterpriseQuerySet.as_manager()
 
@@ -97,6 +98,7 @@ class Enterprise(models.Model):
             models.Index(fields=["list_status"], name="enterprises_ent_list_status"),
             models.Index(fields=["credit_rating"], name="enterprises_ent_credit_rating"),
             models.Index(fields=["licence_expires_on"], name="enterprises_ent_licence_expiry"),
+            models.Index(fields=["updated_at", "id"], name="enterprises_ent_changed"),  # the API's keyset order
         ]
 
     def __str__(self):
@@ -138,7 +140,7 @@ class Vehicle(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0.01)],
+        validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Rated load, for goods vehicles."),
     )
     certificate_number = models.CharField(_("road transport certificate number"), max_length=50, blank=True)
@@ -148,7 +150,7 @@ class Vehicle(models.Model):
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = VehicleQuerySet.as_manager()
 
@@ -182,6 +184,7 @@ class Vehicle(models.Model):
             models.Index(fields=["enterprise", "plate"], name="enterprises_veh_enterprise"),
             models.Index(fields=["vehicle_class", "status"], name="enterprises_veh_class_status"),
             models.Index(fields=["certificate_expires_on"], name="enterprises_veh_cert_expiry"),
+            models.Index(fields=["updated_at", "id"], name="enterprises_veh_changed"),  # the API's keyset order
         ]
 
     def __str__(self):

@@ -143,7 +143,7 @@ class Hazard(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = HazardQuerySet.as_manager()
 
@@ -205,6 +205,9 @@ class Hazard(models.Model):
             models.Index(fields=["field", "status"], name="safety_hazard_field_status"),
             models.Index(fields=["township", "status"], name="safety_hazard_township_status"),
             models.Index(fields=["level", "status"], name="safety_hazard_level_status"),
+            # The API's keyset order (change time, id): one index range scan per page, however many rows share a
+            # change time (a bulk write stamps them all alike); also serves "changed since".
+            models.Index(fields=["updated_at", "id"], name="safety_hazard_changed"),
         ]
 
     def __str__(self):
@@ -263,7 +266,7 @@ class HazardTransition(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("hazard transition")
@@ -276,6 +279,7 @@ class HazardTransition(models.Model):
                 violation_error_message=_("A failed verification needs a reason."),
             ),
         ]
+        indexes = [models.Index(fields=["updated_at", "id"], name="safety_transition_changed")]  # the API's order
 
     def __str__(self):
         return f"{self.hazard.code}: {self.get_from_status_display()} → {self.get_to_status_display()}"

@@ -88,6 +88,18 @@ def test_pages_are_stable_when_many_rows_share_a_change_time(province, alice, un
     assert [row["id"] for row in rows] == sorted(hazard.pk for hazard in hazards)
 
 
+def test_a_cursor_inside_a_group_of_one_change_time_goes_on_into_the_next(province, alice, unit_a):
+    from tests.safety.factories import HazardFactory
+
+    hazards = [HazardFactory(responsible_unit=unit_a, found_by=alice) for _ in range(7)]
+    earlier, later = timezone.now(), timezone.now() + datetime.timedelta(seconds=1)
+    Hazard.objects.filter(pk__in=[hazard.pk for hazard in hazards[:3]]).update(updated_at=later)
+    Hazard.objects.filter(pk__in=[hazard.pk for hazard in hazards[3:]]).update(updated_at=earlier)
+    rows = pull(province, "/api/v1/hazards/", page_size=3)  # pages end inside both groups
+    expected = sorted(hazard.pk for hazard in hazards[3:]) + sorted(hazard.pk for hazard in hazards[:3])
+    assert [row["id"] for row in rows] == expected
+
+
 def test_a_transition_through_the_service_moves_the_hazard(alice, carol, unit_a):
     hazard = safety_services.hazard_register(user=alice, **register_fields(responsible_unit=unit_a))
     before = hazard.updated_at
