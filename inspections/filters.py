@@ -5,7 +5,7 @@ from core.forms import BootstrapFormMixin
 from organisation.models import Unit
 
 from .choices import InspectionKind
-from .models import Inspection
+from .models import Draw, Inspection
 
 
 def _enterprises(request):
@@ -41,3 +41,28 @@ class InspectionFilter(django_filters.FilterSet):
 
     def get_form_class(self):
         return type("InspectionFilterForm", (BootstrapFormMixin, super().get_form_class()), {})
+
+
+class DrawFilter(django_filters.FilterSet):
+    """Draws by when they were made (local time): a year, or a month given as YYYY-MM."""
+
+    year = django_filters.NumberFilter(field_name="made_at", lookup_expr="year", label=_("Year"))
+    month = django_filters.DateFilter(
+        method="filter_month",
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.all(), field_name="lead_unit", label=_("Lead unit"), empty_label=_("All units")
+    )
+
+    class Meta:
+        model = Draw
+        fields = ["year", "month", "unit"]
+
+    def get_form_class(self):
+        return type("DrawFilterForm", (BootstrapFormMixin, super().get_form_class()), {})
+
+    def filter_month(self, queryset, name, month):
+        return queryset.made_in_month(month)

@@ -9,7 +9,10 @@
 - The inspector pool and conflicts are managed by administrators in the admin site.
 """
 
+import datetime
+
 from django.db import models
+from django.utils import timezone
 
 
 def inspects(user) -> bool:
@@ -50,6 +53,16 @@ class DrawQuerySet(models.QuerySet):
         if action == "use" and inspects(user):
             return self if user.is_administrator else self.filter(lead_unit_id=user.unit_id)
         return self.none()
+
+    def made_in_month(self, month: datetime.date):
+        """The draws made in the calendar month of ``month`` (local time, Asia/Shanghai): a range on ``made_at``,
+        so its index serves it."""
+        first = month.replace(day=1)
+        following = (first + datetime.timedelta(days=32)).replace(day=1)
+        return self.filter(
+            made_at__gte=timezone.make_aware(datetime.datetime.combine(first, datetime.time.min)),
+            made_at__lt=timezone.make_aware(datetime.datetime.combine(following, datetime.time.min)),
+        )
 
     def published(self):
         """What the public page shows: every draw (a draw is public from the moment it is made)."""

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from core.views import paginate
 
 from . import services
-from .filters import InspectionFilter
+from .filters import DrawFilter, InspectionFilter
 from .forms import DrawForm, DrawToInspectionsForm, FindingForm, InspectionForm
 from .models import Draw, Finding, Inspection
 from .querysets import inspects
@@ -154,11 +154,13 @@ def finding_hazard(request, pk):
 
 @login_required
 def draw_list(request):
-    draws = Draw.objects.restrict(request.user).select_related("lead_unit", "township", "made_by")
+    draw_filter = DrawFilter(
+        request.GET, queryset=Draw.objects.restrict(request.user).select_related("lead_unit", "township", "made_by")
+    )
     return render(
         request,
         "inspections/draw_list.html",
-        {"page_obj": paginate(request, draws), "can_create": inspects(request.user)},
+        {"filter": draw_filter, "page_obj": paginate(request, draw_filter.qs), "can_create": inspects(request.user)},
     )
 
 

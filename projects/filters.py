@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ProblemCategory
 from core.forms import AllYesNoSelect, BootstrapFormMixin
 from organisation.models import Township, Unit
 
@@ -28,11 +29,22 @@ class ProjectFilter(django_filters.FilterSet):
     )
     behind = django_filters.BooleanFilter(widget=AllYesNoSelect, method="filter_behind", label=_("Behind schedule"))
     blocked = django_filters.BooleanFilter(widget=AllYesNoSelect, method="filter_blocked", label=_("Has blockers"))
+    blocker = django_filters.ChoiceFilter(
+        choices=ProblemCategory.choices,
+        method="filter_blocker",
+        label=_("Blocker in the year"),
+        empty_label=_("All projects"),
+    )
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
 
     class Meta:
         model = Project
-        fields = ["category", "stage", "township", "list", "unit", "behind", "blocked", "q"]
+        fields = ["category", "stage", "township", "list", "unit", "behind", "blocked", "blocker", "q"]
+
+    def __init__(self, data=None, queryset=None, *, year: int | None = None, **kwargs):
+        """``year``: the registry's year, that ``blocker`` looks in (without it, every year)."""
+        super().__init__(data, queryset, **kwargs)
+        self.year = year
 
     def get_form_class(self):
         return type("ProjectFilterForm", (BootstrapFormMixin, super().get_form_class()), {})
@@ -50,6 +62,9 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_blocked(self, queryset, name, value):
         condition = queryset.has_blockers_q()
         return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_blocker(self, queryset, name, category):
+        return queryset.filter(queryset.blocker_q(category, self.year))
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(

@@ -45,7 +45,7 @@ def project_export(request, *, fmt):
         year = int(request.GET.get("year", ""))
     except ValueError:
         year = selectors.default_year()
-    projects = ProjectFilter(request.GET, queryset=Project.objects.restrict(request.user, "view")).qs
+    projects = ProjectFilter(request.GET, queryset=Project.objects.restrict(request.user, "view"), year=year).qs
     return export_response(
         resource=ProjectResource(user=request.user, year=year),
         queryset=projects,

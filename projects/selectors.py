@@ -26,6 +26,15 @@ def _projects(projects):
     return Project.objects.all() if projects is None else projects
 
 
+def _of_projects(rows, projects, path: str = "project"):
+    """``rows`` (plans, progress, blockers) limited to those of ``projects``. Every project (None, or a queryset
+    without any filter) needs no condition: rows always have a project, and a ``project IN (SELECT …)`` would only
+    join the whole registry for nothing."""
+    if projects is None or not projects.query.has_filters():
+        return rows
+    return rows.filter(**{f"{path}__in": projects})
+
+
 def _rate(done: Decimal, planned: Decimal) -> float | None:
     """Completion in % (one decimal), None when nothing was planned."""
     if not planned:
@@ -62,7 +71,7 @@ class Figures:
 
 def _planned(year, projects, group: str) -> dict:
     rows = (
-        InvestmentPlan.objects.filter(year=year, project__in=projects)
+        _of_projects(InvestmentPlan.objects.filter(year=year), projects)
         .order_by()
         .values(group)
         .annotate(total=Sum("amount"))
@@ -70,26 +79,37 @@ def _planned(year, projects, group: str) -> dict:
     return {row[group]: row["total"] for row in rows}
 
 
+def _counted_progress(year, projects):
+    """The year's counted monthly progress of ``projects`` (``month__year`` becomes a date range: indexable)."""
+    return _of_projects(
+        MonthlyProgress.objects.filter(month__year=year, state__in=ProgressState.counted()), projects
+    ).order_by()
+
+
 def _completed(year, projects, group: str) -> dict:
-    rows = (
-        MonthlyProgress.objects.filter(month__year=year, state__in=ProgressState.counted(), project__in=projects)
-        .order_by()
-        .values(group)
-        .annotate(total=Sum("investment"))
-    )
+    rows = _counted_progress(year, projects).values(group).annotate(total=Sum("investment"))
     return {row[group]: row["total"] for row in rows}
+
+
+def _category_counts(projects) -> dict:
+    return {
+        row["category"]: row
+        for row in projects.order_by().values("category").annotate(count=Count("pk"), total=Sum("total_investment"))
+    }
 
 
 def investment_by_category(year: int, projects=None) -> list[Figures]:
     """Per category: projects, their total investment, and the year's planned and completed investment
     (3 queries)."""
     projects = _projects(projects)
-    counts = {
-        row["category"]: row
-        for row in projects.order_by().values("category").annotate(count=Count("pk"), total=Sum("total_investment"))
-    }
-    planned = _planned(year, projects, "project__category")
-    completed = _completed(year, projects, "project__category")
+    return _category_figures(
+        _category_counts(projects),
+        _planned(year, projects, "project__category"),
+        _completed(year, projects, "project__category"),
+    )
+
+
+def _category_figures(counts: dict, planned: dict, completed: dict) -> list[Figures]:
     result = []
     for code, label in ProjectCategory.choices:
         if code not in counts:
@@ -171,12 +191,9 @@ class AnnualCompletion:
 
 def annual_completion(year: int, projects=None) -> AnnualCompletion:
     """The year's planned and completed investment and the completion % (2 queries)."""
-    projects = _projects(projects)
-    planned = InvestmentPlan.objects.filter(year=year, project__in=projects).aggregate(total=Sum("amount"))["total"]
-    completed = MonthlyProgress.objects.filter(
-        month__year=year, state__in=ProgressState.counted(), project__in=projects
-    ).aggregate(total=Sum("investment"))["total"]
-    return AnnualCompletion(year, planned or ZERO, completed or ZERO)
+    planned = _of_projects(InvestmentPlan.objects.filter(year=year), projects).aggregate(total=Sum("amount"))
+    completed = _counted_progress(year, projects).aggregate(total=Sum("investment"))
+    return AnnualCompletion(year, planned["total"] or ZERO, completed["total"] or ZERO)
 
 
 @dataclass
@@ -191,20 +208,29 @@ class MonthFigures:
 def monthly_investment(year: int, projects=None) -> list[MonthFigures]:
     """Planned and completed investment for each month of the year, and both cumulated (2 queries). The annual
     plan is spread evenly over the twelve months (plans are annual)."""
+    planned_year = _of_projects(InvestmentPlan.objects.filter(year=year), projects).aggregate(total=Sum("amount"))
+    return spread_months(year, planned_year["total"] or ZERO, _completed(year, projects, "month"))
+
+
+@dataclass
+class InvestmentOverview:
+    by_category: list[Figures]
+    months: list[MonthFigures]
+
+
+def investment_overview(year: int, projects=None) -> InvestmentOverview:
+    """``investment_by_category`` and ``monthly_investment`` together in 3 queries instead of 5: the year's
+    counted progress is summed once, by category and month, and the annual plan is the categories' plans."""
     projects = _projects(projects)
-    planned_year = (
-        InvestmentPlan.objects.filter(year=year, project__in=projects).aggregate(total=Sum("amount"))["total"] or ZERO
+    planned = _planned(year, projects, "project__category")
+    by_category, by_month = {}, {}
+    for row in _counted_progress(year, projects).values("project__category", "month").annotate(total=Sum("investment")):
+        by_category[row["project__category"]] = by_category.get(row["project__category"], ZERO) + row["total"]
+        by_month[row["month"]] = by_month.get(row["month"], ZERO) + row["total"]
+    return InvestmentOverview(
+        by_category=_category_figures(_category_counts(projects), planned, by_category),
+        months=spread_months(year, sum(planned.values(), ZERO), by_month),
     )
-    completed = {
-        row["month"]: row["total"]
-        for row in MonthlyProgress.objects.filter(
-            month__year=year, state__in=ProgressState.counted(), project__in=projects
-        )
-        .order_by()
-        .values("month")
-        .annotate(total=Sum("investment"))
-    }
-    return spread_months(year, planned_year, completed)
 
 
 def spread_months(year: int, planned_year: Decimal, completed: dict) -> list[MonthFigures]:
@@ -236,13 +262,10 @@ class BlockerCount:
 def blockers_by_category(year: int, projects=None) -> list[BlockerCount]:
     """Blockers named in the year's counted progress, per category: how many, on how many projects
     (1 query)."""
+    blockers = Blocker.objects.filter(progress__month__year=year, progress__state__in=ProgressState.counted())
     rows = {
         row["category"]: row
-        for row in Blocker.objects.filter(
-            progress__month__year=year,
-            progress__state__in=ProgressState.counted(),
-            progress__project__in=_projects(projects),
-        )
+        for row in _of_projects(blockers, projects, "progress__project")
         .order_by()
         .values("category")
         .annotate(count=Count("pk"), projects=Count("progress__project", distinct=True))
@@ -257,7 +280,7 @@ def blockers_by_category(year: int, projects=None) -> list[BlockerCount]:
 def progress_years(projects=None) -> list[int]:
     """Years with counted progress (1 query)."""
     return list(
-        MonthlyProgress.objects.filter(project__in=_projects(projects), state__in=ProgressState.counted())
+        _of_projects(MonthlyProgress.objects.filter(state__in=ProgressState.counted()), projects)
         .annotate(year=ExtractYear("month"))
         .order_by("-year")
         .values_list("year", flat=True)

@@ -42,7 +42,7 @@ def _year(request) -> int:
 def project_list(request):
     year = _year(request)
     projects = Project.objects.restrict(request.user).for_list().with_investment(year).with_behind_schedule()
-    project_filter = ProjectFilter(request.GET, queryset=projects.with_blockers())
+    project_filter = ProjectFilter(request.GET, queryset=projects.with_blockers(), year=year)
     rows = project_filter.qs
     # The totals of the rows shown (all pages): one aggregate over the filtered queryset.
     totals = rows.aggregate(

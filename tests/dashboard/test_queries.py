@@ -10,12 +10,11 @@ from dashboard.cache import new_generation
 # dashboard_figures:
 #   1 key tasks with their measures' counts
 #   2-5 units: measures led, measures cooperated on (not led), returned reports, the units with their leaders
-#   6-8 investment by category (projects, planned, completed)
-#   9-10 investment by month (planned for the year, completed per month)
-#   11 projects behind schedule                         12 blockers by category
-#   13 hazards of the year by field and level           14 inspections this month      15 draws this month
-#   16-17 the years to choose from (work plans, investment plans)
-FIGURE_QUERIES = 17
+#   6-8 investment: projects per category, planned per category, completed per category and month
+#   9 projects behind schedule                          10 blockers by category
+#   11 hazards of the year by field and level           12 inspections this month      13 draws this month
+#   14-15 the years to choose from (work plans, investment plans)
+FIGURE_QUERIES = 15
 
 
 def test_the_figures_take_a_fixed_number_of_queries(world, django_assert_num_queries):

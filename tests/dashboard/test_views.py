@@ -106,6 +106,8 @@ def test_every_linked_figure_agrees_with_its_list(login, leo, world):
         "hazards-closed",
         "hazards-overdue",
         "inspections-month",
+        "draws-month",
+        "blocker-projects",
     } <= kinds
     nonzero = 0
     for link in links:
@@ -132,3 +134,19 @@ def test_the_figures_link_to_the_lists_with_their_filters(login, leo, world):
     assert overdue["data-count"] == "1"
     open_major = parse_qs(urlsplit(links["hazards-open-major"]["href"]).query)
     assert open_major == {"year": ["2020"], "level": ["major"], "open": ["true"]}
+    draws = links["draws-month"]
+    assert urlsplit(draws["href"]).path == reverse("inspections:draw_list")
+    assert parse_qs(urlsplit(draws["href"]).query) == {"month": ["2020-09"]}
+    assert draws["data-count"] == "1"  # 2 September; not the 1 August one
+    blockers = links["blocker-projects"]  # the only one: the draft's funding blocker does not count
+    assert urlsplit(blockers["href"]).path == reverse("projects:project_list")
+    assert parse_qs(urlsplit(blockers["href"]).query) == {"year": ["2020"], "blocker": ["land"]}
+    assert blockers["data-count"] == "1"
+
+
+def test_returned_reports_have_no_list_to_click_through_to(login, leo, world):
+    """The returned reports per unit stay plain figures: plans has no list of progress reports, and the measure
+    list has no filter that counts reports (a measure may have several returned ones)."""
+    page = login(leo).get(DASHBOARD).content.decode()
+    assert 'data-figure="unit-returned"' in page
+    assert not [link for link in figure_links(page) if link["data-figure"] == "unit-returned"]
