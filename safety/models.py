@@ -205,6 +205,8 @@ class Hazard(models.Model):
             models.Index(fields=["field", "status"], name="safety_hazard_field_status"),
             models.Index(fields=["township", "status"], name="safety_hazard_township_status"),
             models.Index(fields=["level", "status"], name="safety_hazard_level_status"),
+            # The year's counts by field and level (dashboard, zero-out page) read this index alone, not the table.
+            models.Index(fields=["found_on", "field", "level", "status", "deadline"], name="safety_hazard_year_counts"),
             # The API's keyset order (change time, id): one index range scan per page, however many rows share a
             # change time (a bulk write stamps them all alike); also serves "changed since".
             models.Index(fields=["updated_at", "id"], name="safety_hazard_changed"),
