@@ -106,6 +106,11 @@ class WeekBriefing:
     behind_schedule: list[ProjectRow]
 
 
+def last_week_start(today: datetime.date) -> datetime.date:
+    """The Monday of the last full week: what the weekly meeting (周例会) and the Monday digest look back on."""
+    return today - datetime.timedelta(days=today.weekday() + 7)
+
+
 def _name(user: User | None) -> str:
     return str(user) if user else ""
 

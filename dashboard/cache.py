@@ -7,8 +7,16 @@ again and the figures agree with the lists. The key also holds the day (overdue 
 language; ``settings.DASHBOARD_CACHE_SECONDS`` bounds what a write without an audit entry (``scale`` data, raw
 SQL) could leave stale. With the per-process local-memory cache (no ``REDIS_URL``), each process has its own
 generation: run with Redis when several processes serve the site.
+
+Counting at province scale takes a few hundred milliseconds, so with a Celery worker (``REDIS_URL``) a new
+generation also queues ``dashboard.warm`` after the commit: the default year's figures are counted in the
+background and the next reader finds them ready. One warm-up is pending at a time (a burst of writes, an import,
+queues one); a write landing while it counts queues the next. In the embedded mode (tasks run in-process) nothing
+is queued: the writer's request would pay for the counting, so the next reader does.
 """
 
+import datetime
+import logging
 import uuid
 from collections.abc import Callable
 
@@ -16,8 +24,12 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "dashboard:generation"
+WARM_PENDING_KEY = "dashboard:warm-pending"
 
 #: The apps whose writes change a figure (core: import jobs, which write the others' rows in bulk).
 COUNTED_APPS = frozenset({"plans", "projects", "safety", "inspections", "organisation", "core"})
@@ -55,7 +67,38 @@ def get_or_compute(parts: tuple, compute: Callable):
     return value, False
 
 
+def figures_html(year: int, today: datetime.date, language: str) -> tuple[str, bool]:
+    """The dashboard's figures for ``year`` as HTML, from the cache when this generation has them. Returns
+    ``(html, from_cache)``."""
+    from . import briefing, selectors
+
+    def render() -> str:
+        figures = selectors.dashboard_figures(year, today)
+        context = {
+            "figures": figures,
+            "charts": selectors.dashboard_chart_data(figures),
+            "week_start": briefing.last_week_start(today),
+        }
+        return render_to_string("dashboard/_body.html", context)
+
+    return get_or_compute(("page", year, today.isoformat(), language), render)
+
+
+def renew() -> None:
+    """A counted write has committed: forget the figures, and have a worker count them again for the next reader."""
+    new_generation()
+    if settings.CELERY_TASK_ALWAYS_EAGER or _timeout() <= 0 or not cache.add(WARM_PENDING_KEY, 1, timeout=300):
+        return
+    from .tasks import warm_task
+
+    try:
+        warm_task.apply_async()
+    except Exception:  # the broker is down: the next reader counts, as without a worker
+        cache.delete(WARM_PENDING_KEY)
+        logger.exception("dashboard: could not queue the warm-up of the figures")
+
+
 def on_audit_entry(sender, instance, created, **kwargs) -> None:
     """post_save of auditlog's LogEntry: a write to a counted app starts a new generation after the commit."""
     if created and ContentType.objects.get_for_id(instance.content_type_id).app_label in COUNTED_APPS:
-        transaction.on_commit(new_generation)
+        transaction.on_commit(renew)

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -29,30 +28,13 @@ def _year(request) -> int:
     return year if 2000 <= year <= 2100 else selectors.default_year()
 
 
-def last_week_start(today: datetime.date) -> datetime.date:
-    """The Monday of the last full week: what the weekly meeting (周例会) looks back on."""
-    return today - datetime.timedelta(days=today.weekday() + 7)
-
-
 @login_required
 def dashboard(request):
     """The figures are rendered once and the HTML kept in the cache (``dashboard.cache``: until the next audited
     write, a new day or ``DASHBOARD_CACHE_SECONDS``); the page around it is the user's."""
     _require_reader(request.user)
     year = _year(request)
-    today = timezone.localdate()
-
-    def render_body() -> str:
-        figures = selectors.dashboard_figures(year, today)
-        context = {
-            "figures": figures,
-            "charts": selectors.dashboard_chart_data(figures),
-            "week_start": last_week_start(today),
-        }
-        return render_to_string("dashboard/_body.html", context)
-
-    key = ("page", year, today.isoformat(), translation.get_language())
-    body, from_cache = cache.get_or_compute(key, render_body)
+    body, from_cache = cache.figures_html(year, timezone.localdate(), translation.get_language())
     return render(
         request,
         "dashboard/dashboard.html",
@@ -65,7 +47,7 @@ def _week_start(request) -> datetime.date:
     try:
         day = datetime.date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
-        return last_week_start(timezone.localdate())
+        return briefing.last_week_start(timezone.localdate())
     return day - datetime.timedelta(days=day.weekday())
 
 

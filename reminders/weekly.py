@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from dashboard.briefing import last_week_start, weekly_briefing_files
 from organisation.models import Unit, User
 
 from . import registry
@@ -44,11 +45,6 @@ class WeeklyDigest:
     @property
     def overdue_count(self) -> int:
         return sum(unit.count for unit in self.overdue)
-
-
-def last_week_start(today: datetime.date) -> datetime.date:
-    """The Monday of the week before ``today``'s."""
-    return today - datetime.timedelta(days=today.weekday() + 7)
 
 
 def weekly_digest(week_start: datetime.date, *, today: datetime.date | None = None) -> WeeklyDigest:
@@ -83,8 +79,6 @@ def weekly_digest(week_start: datetime.date, *, today: datetime.date | None = No
 def briefing_attachments(week_start: datetime.date) -> list[tuple[str, bytes, str]]:
     """The dashboard's weekly briefing (.xlsx, .pdf); none, with the reason logged, when it cannot be built."""
     try:
-        from dashboard.briefing import weekly_briefing_files
-
         return weekly_briefing_files(week_start)
     except Exception:  # the digest goes out without its attachments rather than not at all
         logger.exception("reminders: the weekly briefing of %s could not be attached", week_start)

@@ -59,7 +59,7 @@ def test_the_digest_goes_out_without_attachments_when_the_briefing_fails(week, p
     def broken(week_start):
         raise RuntimeError("no font")
 
-    monkeypatch.setattr("dashboard.briefing.weekly_briefing_files", broken)
+    monkeypatch.setattr("reminders.weekly.weekly_briefing_files", broken)
     with at(MONDAY, 8, 0):
         assert weekly.send_weekly_digests() == 1
     assert mail.outbox[0].attachments == []
