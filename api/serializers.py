@@ -14,12 +14,14 @@ from core.choices import ProblemCategory
 from emergency.models import DutyAssignment
 from enterprises.choices import EnterpriseType
 from enterprises.models import Enterprise, Vehicle
+from enterprises.services import ENTERPRISE_FIELDS, VEHICLE_FIELDS
 from inspections.models import Draw, Inspection
 from organisation.models import Unit
 from plans.models import Checkpoint, KeyTask, Measure, ProgressReport, ReportProblem, WorkPlan
 from projects.choices import ProjectList
 from projects.models import Blocker, FundingSource, InvestmentPlan, Milestone, MonthlyProgress, Project
 from safety.models import Hazard, HazardTransition
+from safety.services import REGISTER_FIELDS
 
 from .fields import CodeLabelField, RefField, reader
 
@@ -244,21 +246,11 @@ class EnterpriseSerializer(ApiModelSerializer):
         model = Enterprise
         fields = [
             "id",
-            "name",
-            "credit_code",
-            "enterprise_type",
-            "licence_number",
-            "licence_expires_on",
-            "address",
-            "township",
-            "contact_person",
-            "contact_phone",
-            "credit_rating",
+            *ENTERPRISE_FIELDS,
             "list_status",
             "list_reason",
             "list_start",
             "list_end",
-            "supervising_unit",
             "created_at",
             "updated_at",
         ]
@@ -267,19 +259,7 @@ class EnterpriseSerializer(ApiModelSerializer):
 class VehicleSerializer(ApiModelSerializer):
     class Meta:
         model = Vehicle
-        fields = [
-            "id",
-            "plate",
-            "enterprise",
-            "vehicle_class",
-            "seats",
-            "tonnage",
-            "certificate_number",
-            "certificate_expires_on",
-            "status",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *VEHICLE_FIELDS, "created_at", "updated_at"]
 
 
 # Safety -----------------------------------------------------------------------------------------------------
@@ -297,23 +277,8 @@ class HazardSerializer(ApiModelSerializer):
         fields = [
             "id",
             "code",
-            "field",
-            "level",
-            "source",
-            "location",
-            "township",
-            "enterprise",
-            "project",
-            "vehicle",
-            "description",
-            "found_on",
+            *REGISTER_FIELDS,
             "found_by",
-            "responsible_unit",
-            "responsible_person",
-            "measures",
-            "funds",
-            "deadline",
-            "contingency_plan",
             "status",
             "rectification_note",
             "rectification_reported_by",

@@ -178,8 +178,14 @@ class MirroredViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
         """What a token reads: everything of the resource."""
         return self.model.objects.all()
 
+    #: (foreign key, parent model): a user reads the rows of the parents they may read (e.g. a measure's checkpoints)
+    visible_through: tuple[str, type] | None = None
+
     def for_user(self, user):
         """What a logged-in user reads: as on the pages."""
+        if self.visible_through:
+            field, parent = self.visible_through
+            return self.model.objects.filter(**{f"{field}__in": parent.objects.restrict(user)})
         return self.model.objects.restrict(user)
 
     #: foreign keys to users shown as {"id", "name"}: loaded for a whole page in one query (``attach_people``)
@@ -243,9 +249,7 @@ class CheckpointViewSet(MirroredViewSet):
     resource = "checkpoints"
     model = Checkpoint
     serializer_class = s.CheckpointSerializer
-
-    def for_user(self, user):
-        return Checkpoint.objects.filter(measure__in=Measure.objects.restrict(user))
+    visible_through = ("measure", Measure)
 
 
 @_document(
@@ -331,9 +335,7 @@ class InvestmentPlanViewSet(MirroredViewSet):
     resource = "investment-plans"
     model = InvestmentPlan
     serializer_class = s.InvestmentPlanSerializer
-
-    def for_user(self, user):
-        return InvestmentPlan.objects.filter(project__in=Project.objects.restrict(user))
+    visible_through = ("project", Project)
 
 
 @_document("milestones", s.MilestoneSerializer, "Projects' milestones (立项 … 竣工验收) with planned and actual dates.")
@@ -341,9 +343,7 @@ class MilestoneViewSet(MirroredViewSet):
     resource = "milestones"
     model = Milestone
     serializer_class = s.MilestoneSerializer
-
-    def for_user(self, user):
-        return Milestone.objects.filter(project__in=Project.objects.restrict(user))
+    visible_through = ("project", Project)
 
 
 @_document(
@@ -465,9 +465,7 @@ class HazardTransitionViewSet(MirroredViewSet):
     model = HazardTransition
     serializer_class = s.HazardTransitionSerializer
     people = ("by",)
-
-    def for_user(self, user):
-        return HazardTransition.objects.filter(hazard__in=Hazard.objects.restrict(user))
+    visible_through = ("hazard", Hazard)
 
 
 # Inspections, emergency, organisation ----------------------------------------------------------------------------

@@ -11,6 +11,15 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
+def year_param(request, default: Callable[[], int]) -> int:
+    """The year that ``?year=`` asks for (2000–2100), else ``default()`` (called only when needed)."""
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return default()
+    return year if 2000 <= year <= 2100 else default()
+
+
 def paginate(request, queryset):
     """The page of ``queryset`` that ``?page=`` asks for, settings.PAGE_SIZE rows to a page."""
     return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from core.views import year_param
+
 from . import briefing, cache, selectors
 
 
@@ -20,20 +22,12 @@ def _require_reader(user) -> None:
         raise PermissionDenied
 
 
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return selectors.default_year()
-    return year if 2000 <= year <= 2100 else selectors.default_year()
-
-
 @login_required
 def dashboard(request):
     """The figures are rendered once and the HTML kept in the cache (``dashboard.cache``: until the next audited
     write, a new day or ``DASHBOARD_CACHE_SECONDS``); the page around it is the user's."""
     _require_reader(request.user)
-    year = _year(request)
+    year = year_param(request, selectors.default_year)
     body, from_cache = cache.figures_html(year, timezone.localdate(), translation.get_language())
     return render(
         request,

@@ -18,24 +18,25 @@ def open_measures(*, today, last_day):
         yield Deadline(str(pk), f"{task_number}.{number} {title}", due, unit_id, url(pk))
 
 
-def open_checkpoints(*, today, last_day):
+def _checkpoint_deadlines(checkpoints):
+    """Checkpoints as deadlines, titled with their measure's number, linking to the measure's checkpoints."""
     url = url_maker("plans:measure_detail")
-    rows = Checkpoint.objects.filter(
-        done_on__isnull=True, due_date__lte=last_day, measure__status__in=MeasureStatus.open()
-    ).values_list(
+    rows = checkpoints.values_list(
         "pk", "title", "due_date", "measure_id", "measure__key_task__number", "measure__number", "measure__lead_unit_id"
     )
-    for pk, title, due, measure_id, task_number, number, unit_id in rows.order_by().iterator(chunk_size=5000):
+    for pk, title, due, measure_id, task_number, number, unit_id in rows.iterator(chunk_size=5000):
         yield Deadline(str(pk), f"{task_number}.{number} {title}", due, unit_id, url(measure_id) + "#checkpoints")
+
+
+def open_checkpoints(*, today, last_day):
+    checkpoints = Checkpoint.objects.filter(
+        done_on__isnull=True, due_date__lte=last_day, measure__status__in=MeasureStatus.open()
+    )
+    return _checkpoint_deadlines(checkpoints.order_by())
 
 
 def checkpoints_done(first, last):
-    url = url_maker("plans:measure_detail")
-    rows = Checkpoint.objects.filter(done_on__range=(first, last)).values_list(
-        "pk", "title", "due_date", "measure_id", "measure__key_task__number", "measure__number", "measure__lead_unit_id"
-    )
-    for pk, title, due, measure_id, task_number, number, unit_id in rows.order_by("done_on", "pk"):
-        yield Deadline(str(pk), f"{task_number}.{number} {title}", due, unit_id, url(measure_id) + "#checkpoints")
+    return _checkpoint_deadlines(Checkpoint.objects.filter(done_on__range=(first, last)).order_by("done_on", "pk"))
 
 
 SOURCES = [

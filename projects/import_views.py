@@ -4,6 +4,7 @@ projects.resources."""
 from django.utils.translation import gettext_lazy
 
 from core.imports.views import ImportFlow, dated_filename, export_response, export_view, flow_views, own_unit_query
+from core.views import year_param
 
 from . import selectors
 from .filters import ProjectFilter
@@ -41,10 +42,7 @@ project_import, project_import_confirm = flow_views(PROJECT_IMPORT)
 @export_view
 def project_export(request, *, fmt):
     """The projects the user may view, filtered like the registry; the planned investment of ``?year=``."""
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = selectors.default_year()
+    year = year_param(request, selectors.default_year)
     projects = ProjectFilter(request.GET, queryset=Project.objects.restrict(request.user, "view"), year=year).qs
     return export_response(
         resource=ProjectResource(user=request.user, year=year),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.choices import ProblemCategory
 from core.uploads import stored_file_response
-from core.views import paginate, review_decide
+from core.views import paginate, review_decide, year_param
 
 from . import selectors, services
 from .choices import FundingSourceKind, MilestonePhase, ProgressState
@@ -27,20 +27,12 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return selectors.default_year()
-    return year if 2000 <= year <= 2100 else selectors.default_year()
-
-
 # Registry ---------------------------------------------------------------------------------------------------
 
 
 @login_required
 def project_list(request):
-    year = _year(request)
+    year = year_param(request, selectors.default_year)
     projects = Project.objects.restrict(request.user).for_list().with_investment(year).with_behind_schedule()
     project_filter = ProjectFilter(request.GET, queryset=projects.with_blockers(), year=year)
     rows = project_filter.qs
@@ -104,7 +96,7 @@ def _chart_data(project, year: int, milestones, progress_rows) -> dict:
 @login_required
 def project_detail(request, pk):
     user = request.user
-    year = _year(request)
+    year = year_param(request, selectors.default_year)
     project = get_object_or_404(
         Project.objects.restrict(user)
         .for_list()
@@ -145,7 +137,7 @@ def project_detail(request, pk):
 
 
 def _project_form_page(request, project=None):
-    year = _year(request)
+    year = year_param(request, selectors.default_year)
     form = ProjectForm(request.POST or None, instance=project, user=request.user, year=year)
     if request.method == "POST" and form.is_valid():
         try:
@@ -338,7 +330,7 @@ def photo_download(request, pk):
 
 @login_required
 def investment_summary(request):
-    year = _year(request)
+    year = year_param(request, selectors.default_year)
     projects = Project.objects.restrict(request.user)
     by_category = selectors.investment_by_category(year, projects)
     by_source = selectors.investment_by_funding_source(projects)

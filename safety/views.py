@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.views import paginate
+from core.views import paginate, year_param
 
 from . import selectors, services
 from .choices import PhotoKind
@@ -193,10 +193,7 @@ def photo(request, pk):
 def zero_out(request):
     hazards = Hazard.objects.restrict(request.user)
     years = selectors.hazard_years(hazards)
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = years[0] if years else timezone.localdate().year
+    year = year_param(request, lambda: years[0] if years else timezone.localdate().year)
     summary = selectors.hazard_zero_out(year=year, hazards=hazards)
     if year not in years:
         years = sorted({*years, year}, reverse=True)
