@@ -180,6 +180,8 @@ def test_zero_out_page(login, leo, alice, unit_a):
     assert summary.totals.total == 1 and summary.totals.open == 1 and len(summary.open_major) == 1
     assert response.context["years"] == [2020]
     assert login(leo).get(reverse("safety:zero_out")).context["year"] == 2020  # the latest year with hazards
+    for year in ("99999", "abc"):  # out of range or not a number: the latest year, not an error
+        assert login(leo).get(reverse("safety:zero_out") + f"?year={year}").context["year"] == 2020
 
 
 # Admin --------------------------------------------------------------------------------------------------------
