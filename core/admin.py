@@ -1,5 +1,8 @@
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from .writes import CheckWrites
 
 
 class PortalModelAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
@@ -48,3 +51,50 @@ def _register_import_jobs():
 
 
 _register_import_jobs()
+
+
+class ServiceModelAdmin(PortalModelAdmin):
+    """An admin whose saves go through the app's service, like every other door: ``service_save(request, obj,
+    changes, writes)`` calls it (``obj`` as stored, ``changes`` the changed form fields). The form runs the service
+    with ``CheckWrites`` first, so a refusal shows under its field like any form error; ``save_model`` then runs
+    it for real. Workflow fields belong in ``readonly_fields``."""
+
+    def service_save(self, request, obj, changes: dict, writes=None):
+        raise NotImplementedError
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        admin_ = self
+
+        class ServiceForm(form_class):
+            def _post_clean(self):
+                stored = type(self.instance)._default_manager.get(pk=self.instance.pk) if self.instance.pk else None
+                super()._post_clean()
+                if self.errors:
+                    return
+                try:
+                    admin_.service_save(request, stored, admin_.changes(self), writes=CheckWrites())
+                except ValidationError as error:
+                    admin_.form_errors(self, error)
+                except PermissionDenied as error:
+                    self.add_error(None, str(error))
+
+        return ServiceForm
+
+    @staticmethod
+    def changes(form) -> dict:
+        return {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+
+    @staticmethod
+    def form_errors(form, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+
+    def save_model(self, request, obj, form, change):
+        stored = type(obj)._default_manager.get(pk=obj.pk) if change else None
+        saved = self.service_save(request, stored, self.changes(form))
+        if saved is not None and saved is not obj:
+            obj.pk = saved.pk

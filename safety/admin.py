@@ -2,12 +2,9 @@
 on the portal's page (codes come from the counters), never deleted, their status and workflow fields are read-only,
 and a change of register data goes through ``services.hazard_update`` (refused on closed hazards)."""
 
-from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext as _
+from django.contrib import admin
 
-from core.admin import PortalModelAdmin
+from core.admin import PortalModelAdmin, ServiceModelAdmin
 
 from . import services
 from .models import Hazard, HazardCodeCounter, HazardPhoto, HazardTransition
@@ -51,19 +48,8 @@ class HazardTransitionInline(admin.TabularInline):
         return False
 
 
-class HazardAdminForm(forms.ModelForm):
-    def clean_found_on(self):
-        found_on = self.cleaned_data.get("found_on")
-        if self.instance.pk and found_on and found_on.year != self.instance.found_on.year:
-            raise ValidationError(
-                _("The found date must stay in %(year)s, the year of the code.") % {"year": self.instance.found_on.year}
-            )
-        return found_on
-
-
 @admin.register(Hazard)
-class HazardAdmin(PortalModelAdmin):
-    form = HazardAdminForm
+class HazardAdmin(ServiceModelAdmin):
     list_display = ["code", "field", "level", "township", "responsible_unit", "found_on", "deadline", "status"]
     list_filter = ["status", "level", "field", "responsible_unit"]
     list_select_related = ["township", "responsible_unit"]
@@ -84,13 +70,9 @@ class HazardAdmin(PortalModelAdmin):
             return [field.name for field in Hazard._meta.fields if field.name != "id"]
         return super().get_readonly_fields(request, obj)
 
-    def save_model(self, request, obj, form, change):
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in services.REGISTER_FIELDS}
-        try:
-            services.hazard_update(user=request.user, hazard=obj, **changes)
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-            raise
+    def service_save(self, request, obj, changes: dict, writes=None):
+        changes = {name: value for name, value in changes.items() if name in services.REGISTER_FIELDS}
+        return services.hazard_update(user=request.user, hazard=obj, writes=writes, **changes)
 
 
 @admin.register(HazardTransition)

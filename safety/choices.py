@@ -46,6 +46,7 @@ class HazardAction(models.TextChoices):
     SIGN_OFF = "sign_off", _("Leader sign-off")
     PASS = "pass", _("Verified and closed")
     FAIL = "fail", _("Verification failed")
+    DOWNGRADE = "downgrade", _("Downgraded to general by a leader")
 
 
 class PhotoKind(models.TextChoices):

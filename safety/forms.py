@@ -3,8 +3,6 @@ a hazard from a finding: ``HazardForm(initial={...})`` pre-fills it, and on a va
 ``services.hazard_register(user=..., photos=form.cleaned_data["photos"], **form.hazard_fields())`` saves it."""
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,30 +33,13 @@ class HazardForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = Township.objects.filter(is_active=True)
-        self.fields["funds"].validators.append(MinValueValidator(0))
         self.fields["funds"].widget.attrs["min"] = "0"
         self.fields["vehicle"].queryset = self.fields["vehicle"].queryset.order_by("plate")
         if not self.instance.pk and not self.initial.get("found_on"):
             self.initial["found_on"] = timezone.localdate()
 
-    def clean_found_on(self):
-        found_on = self.cleaned_data["found_on"]
-        if found_on and found_on > timezone.localdate():
-            raise ValidationError(_("A hazard cannot be found in the future."))
-        return found_on
-
-    def clean(self):
-        data = super().clean()
-        found_on, deadline = data.get("found_on"), data.get("deadline")
-        if found_on and deadline and deadline < found_on:
-            self.add_error("deadline", _("The deadline must not be before the date the hazard was found."))
-        vehicle, enterprise = data.get("vehicle"), data.get("enterprise")
-        if vehicle and enterprise and vehicle.enterprise_id != enterprise.pk:
-            self.add_error("vehicle", _("This vehicle belongs to another enterprise."))
-        return data
-
     def _post_clean(self):
-        # The model is validated by the service (with its code assigned); the form checks its own fields only.
+        # The form only parses: the service checks the rules and validates the model (with its code assigned).
         pass
 
     FIVE_FIXES = ("responsible_unit", "responsible_person", "measures", "funds", "deadline", "contingency_plan")

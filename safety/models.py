@@ -131,6 +131,9 @@ class Hazard(models.Model):
         related_name="+",
     )
     signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    #: Once major, always in need of a leader's sign-off: a leader's downgrade to general (a recorded step with
+    #: its reason) does not take the sign-off away.
+    ever_major = models.BooleanField(_("ever major"), default=False, editable=False)
     verification_note = models.TextField(_("verification note"), blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -188,9 +191,13 @@ class Hazard(models.Model):
                 violation_error_message=_("The person who reported the rectification cannot verify it."),
             ),
             models.CheckConstraint(
-                condition=~Q(status=HazardStatus.CLOSED, level=HazardLevel.MAJOR) | Q(signed_off_by__isnull=False),
+                condition=~Q(status=HazardStatus.CLOSED, ever_major=True) | Q(signed_off_by__isnull=False),
                 name="%(app_label)s_%(class)s_major_signed_off",
                 violation_error_message=_("A major hazard needs a bureau leader's sign-off before it is closed."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(level=HazardLevel.MAJOR) | Q(ever_major=True),
+                name="%(app_label)s_%(class)s_major_is_ever_major",
             ),
             models.CheckConstraint(
                 condition=Q(signed_off_by__isnull=True, signed_off_at__isnull=True)
@@ -215,8 +222,15 @@ class Hazard(models.Model):
     def __str__(self):
         return f"{self.code} {self.location}"
 
+    def save(self, *args, **kwargs):
+        self.note_level()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("safety:hazard_detail", args=[self.pk])
+
+    def clean(self):
+        self.note_level()
 
     @property
     def is_open(self) -> bool:
@@ -230,6 +244,15 @@ class Hazard(models.Model):
     @property
     def is_major(self) -> bool:
         return self.level == HazardLevel.MAJOR
+
+    @property
+    def needs_sign_off(self) -> bool:
+        """A hazard that was ever major is closed only after a bureau leader's sign-off."""
+        return self.ever_major or self.is_major
+
+    def note_level(self) -> None:
+        """Remember that the hazard is (or was) major (by ``clean()``, so on every door's validation, and ``save()``)."""
+        self.ever_major = self.needs_sign_off
 
 
 def photo_path(instance, filename):

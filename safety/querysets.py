@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
 
-from .choices import HazardLevel, HazardStatus
+from .choices import HazardStatus
 
 #: Actions a user may be allowed on an existing hazard. ``view``: read it; ``change``: edit its register data and
 #: five fixes (never its status); the others are the workflow's steps.
@@ -38,7 +38,7 @@ def hazard_rule(user, action: str) -> Q | None:
       members; the person who registered it while it awaits rectification.
     - ``start`` (待整改 → 整改中) and ``report`` (整改中 → 待验收): administrators and the responsible unit's
       members (staff or head).
-    - ``sign_off`` a major hazard awaiting verification, not yet signed off: bureau leaders (role leader) only.
+    - ``sign_off`` a hazard that is or was major, awaiting verification, not yet signed off: bureau leaders (role leader) only.
     - ``verify`` (pass → 已销号, or fail → back to 整改中) a hazard awaiting verification: administrators, the
       members of a unit that supervises safety, and the head of the responsible unit — never the person who
       reported the rectification (four eyes), whatever their role.
@@ -68,7 +68,7 @@ def hazard_rule(user, action: str) -> Q | None:
     if action == "sign_off":
         if not user.is_leader:
             return None
-        return Q(status=HazardStatus.VERIFYING, level=HazardLevel.MAJOR, signed_off_at__isnull=True)
+        return Q(status=HazardStatus.VERIFYING, ever_major=True, signed_off_at__isnull=True)
     # verify
     waiting = Q(status=HazardStatus.VERIFYING) & ~Q(rectification_reported_by_id=user.pk)
     if user.is_administrator or user.supervises_safety:

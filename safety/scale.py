@@ -64,9 +64,11 @@ def generate(county: County, rng: random.Random) -> dict[str, int]:
         field = rng.choice(fields)
         township = rng.choice(county.townships)
         found_on = random_date(rng, datetime.date(year, 1, 1), last_day)
+        level = HazardLevel.MAJOR if rng.random() < MAJOR_SHARE else HazardLevel.GENERAL
         hazard = Hazard(
             field=field,
-            level=HazardLevel.MAJOR if rng.random() < MAJOR_SHARE else HazardLevel.GENERAL,
+            level=level,
+            ever_major=level == HazardLevel.MAJOR,
             source=rng.choice(HazardSource.values),
             location=f"{county.prefix} {township.name}{rng.choice(('村道', '县道', '站场', '工地', '码头'))}"
             f"{rng.randint(1, 99)}号点",

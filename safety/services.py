@@ -14,10 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.audit import set_actor
 from core.uploads import check_photo, stored_file_create
+from core.writes import Writes
 
-from .choices import TRANSITIONS, HazardAction, HazardStatus, PhotoKind
+from .choices import TRANSITIONS, HazardAction, HazardLevel, HazardStatus, PhotoKind
 from .models import Hazard, HazardCodeCounter, HazardPhoto, HazardTransition, hazard_code
 from .querysets import may_register
 
@@ -102,45 +104,110 @@ def _check_fields(fields: dict) -> None:
         raise ValueError(f"not register fields: {sorted(unknown)}")
 
 
-def hazard_register(*, user, photos: Sequence = (), **fields) -> Hazard:
+def check_register_rules(hazard: Hazard, *, changed=None, code_year: int | None = None) -> None:
+    """The rules of a hazard's register data, for every door (page, API, admin, import): found not in the future,
+    found in the year of its code (``code_year``, for a hazard that has one), the deadline not before the found
+    date, funds not negative, the vehicle one of the enterprise's. ``changed``: the fields being changed (None: all, a new hazard)."""
+    errors = {}
+    found_on = hazard.found_on
+    if found_on and (changed is None or "found_on" in changed):
+        if found_on > clock.today():
+            errors["found_on"] = _("A hazard cannot be found in the future.")
+        elif code_year is not None and found_on.year != code_year:
+            errors["found_on"] = _("The found date must stay in %(year)s, the year of the code.") % {"year": code_year}
+    if found_on and hazard.deadline and hazard.deadline < found_on and "found_on" not in errors:
+        errors["deadline"] = _("The deadline must not be before the date the hazard was found.")
+    if hazard.funds is not None and hazard.funds < 0:
+        errors["funds"] = _("Funds must not be negative.")
+    if hazard.vehicle_id and hazard.enterprise_id and hazard.vehicle.enterprise_id != hazard.enterprise_id:
+        errors["vehicle"] = _("This vehicle belongs to another enterprise.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _assign_codes(hazards: list[Hazard]) -> None:
+    """The next codes of each found date's year, in order, taken inside the writing transaction."""
+    allocator = CodeAllocator()
+    for hazard in hazards:
+        if not hazard.code:
+            hazard.code = allocator.take(hazard.found_on.year)
+    allocator.flush()
+
+
+def hazard_register(*, user, photos: Sequence = (), writes: Writes | None = None, **fields) -> Hazard:
     """Any bureau user registers a hazard (状态 待整改) with its five fixes and photos as found; the system gives it
     the next code of its found date's year."""
+    writes = writes or Writes()
     _check_fields(fields)
     if not may_register(user):
         raise PermissionDenied(_("You may not register hazards."))
     for upload in photos:
         check_photo(upload)
     hazard = Hazard(**fields, found_by=user, status=HazardStatus.PENDING)
-    hazard.full_clean(exclude=["code"])
-    with set_actor(user), transaction.atomic():
-        allocator = CodeAllocator()
-        hazard.code = allocator.take(hazard.found_on.year)
-        allocator.flush()
-        hazard.save()
+    check_register_rules(hazard)
+    writes.clean(hazard, exclude=["code"])
+    with writes.atomic(user):
+        writes.save(hazard, before_insert=_assign_codes)
         _save_photos(user=user, hazard=hazard, kind=PhotoKind.FOUND, photos=photos)
     return hazard
 
 
-def hazard_update(*, user, hazard: Hazard, photos: Sequence = (), **changes) -> Hazard:
-    """Change an open hazard's register data and five fixes (never its status); add photos as found."""
+def hazard_update(*, user, hazard: Hazard, photos: Sequence = (), writes: Writes | None = None, **changes) -> Hazard:
+    """Change an open hazard's register data and five fixes (never its status); add photos as found. A major
+    hazard stays major: downgrading it is a leader's step with a reason (``hazard_downgrade``)."""
+    writes = writes or Writes()
     _check_fields(changes)
-    if not Hazard.objects.restrict(user, "change").filter(pk=hazard.pk).exists():
-        raise PermissionDenied(_("You may not change this hazard."))
+    if not writes.permits(user, "change", hazard):
+        if hazard.status == HazardStatus.CLOSED:
+            raise PermissionDenied(_("Hazard %(code)s is closed; it can no longer be changed.") % {"code": hazard.code})
+        raise PermissionDenied(_("You may not change hazard %(code)s.") % {"code": hazard.code})
     for upload in photos:
         check_photo(upload)
-    with set_actor(user), transaction.atomic():
-        hazard = Hazard.objects.select_for_update().get(pk=hazard.pk)
-        year = hazard.found_on.year
+    with writes.atomic(user):
+        hazard = writes.lock(hazard)
+        year, was_major = hazard.found_on.year, hazard.is_major
+        changed = {name for name, value in changes.items() if getattr(hazard, name) != value}
         for name, value in changes.items():
             setattr(hazard, name, value)
-        if hazard.found_on and hazard.found_on.year != year:
+        if was_major and not hazard.is_major:
             raise ValidationError(
-                {"found_on": _("The found date must stay in %(year)s, the year of the code.") % {"year": year}}
+                {"level": _("A major hazard is downgraded only by a bureau leader, with a reason, on its page.")}
             )
-        hazard.full_clean()
-        hazard.save()
+        check_register_rules(hazard, changed=changed, code_year=year)
+        writes.clean(hazard)
+        writes.save(hazard)
         _save_photos(user=user, hazard=hazard, kind=PhotoKind.FOUND, photos=photos)
     return hazard
+
+
+def hazard_downgrade(*, user, hazard: Hazard, reason: str) -> Hazard:
+    """A bureau leader downgrades an open major hazard to general, giving the reason; the step is recorded. The
+    hazard still needs a leader's sign-off before it is closed (it was major)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for downgrading the hazard.")})
+    with set_actor(user), transaction.atomic():
+        locked = Hazard.objects.select_for_update().get(pk=hazard.pk)
+        if not Hazard.objects.restrict(user).filter(pk=locked.pk).exists():
+            raise PermissionDenied(_("You may not see this hazard."))
+        if not user.is_leader:
+            raise PermissionDenied(_("Only bureau leaders downgrade major hazards."))
+        if not locked.is_major or not locked.is_open:
+            raise IllegalTransition(_("Only an open major hazard can be downgraded."))
+        locked.level = HazardLevel.GENERAL
+        locked.full_clean()
+        locked.save()
+        _record_step(locked, HazardAction.DOWNGRADE, locked.status, user, timezone.now(), reason)
+    return locked
+
+
+def _record_step(hazard: Hazard, action: str, from_status: str, user, at, note: str) -> HazardTransition:
+    step = HazardTransition(
+        hazard=hazard, action=action, from_status=from_status, to_status=hazard.status, by=user, at=at, note=note
+    )
+    step.full_clean()
+    step.save()
+    return step
 
 
 # Workflow ---------------------------------------------------------------------------------------------------
@@ -158,7 +225,7 @@ def check_transition(*, user, hazard: Hazard, action: str) -> None:
             % {"status": hazard.get_status_display(), "action": HazardAction(action).label}
         )
     if action == HazardAction.SIGN_OFF:
-        if not hazard.is_major:
+        if not hazard.needs_sign_off:
             raise IllegalTransition(_("Only major hazards need a leader's sign-off."))
         if hazard.signed_off_at is not None:
             raise IllegalTransition(_("This hazard is already signed off."))
@@ -183,11 +250,7 @@ def _transition(*, user, hazard: Hazard, action: str, note: str, apply=None) -> 
             apply(locked, now)
         locked.full_clean()
         locked.save()
-        step = HazardTransition(
-            hazard=locked, action=action, from_status=from_status, to_status=locked.status, by=user, at=now, note=note
-        )
-        step.full_clean()
-        step.save()
+        _record_step(locked, action, from_status, user, now, note)
     return locked
 
 
@@ -239,7 +302,7 @@ def hazard_verify(*, user, hazard: Hazard, passed: bool, note: str, photos: Sequ
 
     def apply(locked, now):
         if passed:
-            if locked.is_major and locked.signed_off_at is None:
+            if locked.needs_sign_off and locked.signed_off_at is None:
                 raise IllegalTransition(_("A major hazard needs a bureau leader's sign-off before it is closed."))
             earlier = locked.photos.filter(
                 kind=PhotoKind.VERIFICATION, uploaded_at__gte=locked.rectification_reported_at

@@ -132,7 +132,7 @@ def hazard_detail(request, pk):
             "photo_groups": [(PhotoKind(kind).label, photos[kind]) for kind in PhotoKind.values],
             "transitions": hazard.transitions.select_related("by"),
             "step_forms": step_forms,
-            "needs_sign_off": hazard.is_major and hazard.signed_off_at is None,
+            "needs_sign_off": hazard.needs_sign_off and hazard.signed_off_at is None,
         },
     )
 
