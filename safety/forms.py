@@ -70,6 +70,10 @@ class SignOffForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(label=_("Sign-off note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class DowngradeForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason for downgrading"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class VerifyForm(BootstrapFormMixin, forms.Form):
     DECISIONS = [("pass", _("Passed: close the hazard")), ("fail", _("Failed: back to rectification"))]
 

@@ -17,7 +17,6 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import widgets
@@ -29,6 +28,7 @@ from enterprises.models import Enterprise, Vehicle
 from organisation.models import Township, Unit
 from projects.models import Project
 
+from . import services
 from .choices import HazardField, HazardLevel, HazardSource, HazardStatus
 from .models import Hazard
 from .querysets import may_register
@@ -204,9 +204,10 @@ class HazardResource(PortalModelResource):
         codes = set()
         if column in (dataset.headers or []):
             codes = {clean_text(value) for value in dataset.get_col(dataset.headers.index(column))} - {""}
-        self._hazards = {
+        visible = Hazard.objects.restrict(self.user) if self.user is not None else Hazard.objects.none()
+        self._hazards = {  # a hazard the user may not see reads exactly like one that does not exist
             hazard.code: hazard
-            for hazard in Hazard.objects.filter(code__in=codes).select_related(
+            for hazard in visible.filter(code__in=codes).select_related(
                 "township", "enterprise", "project", "vehicle", "responsible_unit"
             )
         }
@@ -239,41 +240,40 @@ class HazardResource(PortalModelResource):
             raise ValidationError(
                 {"code": _("There is no hazard %(code)s; leave the code empty for a new hazard.") % {"code": code}}
             )
-        self._found_on_before = hazard.found_on
+        self._found_on_before, self._level_before = hazard.found_on, hazard.level
         return hazard
 
     def init_instance(self, row=None):
         return Hazard(found_by=self.user, status=HazardStatus.PENDING)
 
     def check_row(self, *, instance, row, new, changed, errors) -> None:
-        if instance.found_on and instance.deadline and instance.deadline < instance.found_on:
-            if "found_on" not in errors and "deadline" not in errors:
-                add_error(errors, "deadline", _("The deadline must not be before the date the hazard was found."))
-        if instance.found_on and instance.found_on > timezone.localdate() and "found_on" in changed:
-            add_error(errors, "found_on", _("A hazard cannot be found in the future."))
-        if instance.vehicle and instance.enterprise and instance.vehicle.enterprise_id != instance.enterprise.pk:
-            add_error(errors, "vehicle", _("This vehicle belongs to another enterprise."))
+        """The service's rules and permission checks (``services.check_register_rules``, the same messages as the
+        page), on the row's values."""
         user = self.user
         if new:
             if user is None or not may_register(user):
                 add_error(errors, None, _("You may not register hazards."))
-            return
-        if not changed:
+                return
+        elif not changed:
             return  # an unchanged row writes nothing, whoever's hazard it is
-        if instance.pk not in self._changeable:
+        elif instance.pk not in self._changeable:
             if instance.status == HazardStatus.CLOSED:
-                add_error(
-                    errors, None, _("Hazard %(code)s is closed; it can no longer be changed.") % {"code": instance.code}
-                )
+                message = _("Hazard %(code)s is closed; it can no longer be changed.")
             else:
-                add_error(errors, None, _("You may not change hazard %(code)s.") % {"code": instance.code})
+                message = _("You may not change hazard %(code)s.")
+            add_error(errors, None, message % {"code": instance.code})
             return
-        if "found_on" in changed and instance.found_on and instance.found_on.year != self._found_on_before.year:
-            add_error(
-                errors,
-                "found_on",
-                _("The found date must stay in %(year)s, the year of the code.") % {"year": self._found_on_before.year},
+        try:
+            services.check_register_rules(
+                instance,
+                changed=None if new else set(changed),
+                code_year=None if new else self._found_on_before.year,
+                was_major=not new and self._level_before == HazardLevel.MAJOR,
             )
+        except ValidationError as error:
+            for key, messages in error.message_dict.items():
+                if key not in errors:
+                    errors[key] = messages
 
     # Codes: the normal path saves row by row, the bulk path in batches -----------------------------------
 

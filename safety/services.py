@@ -104,11 +104,14 @@ def _check_fields(fields: dict) -> None:
         raise ValueError(f"not register fields: {sorted(unknown)}")
 
 
-def check_register_rules(hazard: Hazard, *, changed=None, code_year: int | None = None) -> None:
+def check_register_rules(hazard: Hazard, *, changed=None, code_year: int | None = None, was_major=False) -> None:
     """The rules of a hazard's register data, for every door (page, API, admin, import): found not in the future,
     found in the year of its code (``code_year``, for a hazard that has one), the deadline not before the found
-    date, funds not negative, the vehicle one of the enterprise's. ``changed``: the fields being changed (None: all, a new hazard)."""
+    date, funds not negative, the vehicle one of the enterprise's, and a major hazard (``was_major``) not made
+    general by an edit. ``changed``: the fields being changed (None: all, a new hazard)."""
     errors = {}
+    if was_major and not hazard.is_major:
+        errors["level"] = _("A major hazard is downgraded only by a bureau leader, with a reason, on its page.")
     found_on = hazard.found_on
     if found_on and (changed is None or "found_on" in changed):
         if found_on > clock.today():
@@ -169,11 +172,7 @@ def hazard_update(*, user, hazard: Hazard, photos: Sequence = (), writes: Writes
         changed = {name for name, value in changes.items() if getattr(hazard, name) != value}
         for name, value in changes.items():
             setattr(hazard, name, value)
-        if was_major and not hazard.is_major:
-            raise ValidationError(
-                {"level": _("A major hazard is downgraded only by a bureau leader, with a reason, on its page.")}
-            )
-        check_register_rules(hazard, changed=changed, code_year=year)
+        check_register_rules(hazard, changed=changed, code_year=year, was_major=was_major)
         writes.clean(hazard)
         writes.save(hazard)
         _save_photos(user=user, hazard=hazard, kind=PhotoKind.FOUND, photos=photos)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("hazards/<int:pk>/start/", views.hazard_step, {"step": "start"}, name="hazard_start"),
     path("hazards/<int:pk>/report/", views.hazard_step, {"step": "report"}, name="hazard_report"),
     path("hazards/<int:pk>/sign-off/", views.hazard_step, {"step": "sign_off"}, name="hazard_sign_off"),
+    path("hazards/<int:pk>/downgrade/", views.hazard_step, {"step": "downgrade"}, name="hazard_downgrade"),
     path("hazards/<int:pk>/verify/", views.hazard_step, {"step": "verify"}, name="hazard_verify"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     # Excel import and export (safety/import_views.py)

@@ -17,7 +17,7 @@ from core.views import paginate, year_param
 from . import selectors, services
 from .choices import PhotoKind
 from .filters import HazardFilter
-from .forms import HazardForm, ReportForm, SignOffForm, StartForm, VerifyForm
+from .forms import DowngradeForm, HazardForm, ReportForm, SignOffForm, StartForm, VerifyForm
 from .models import Hazard, HazardPhoto
 from .querysets import may_register
 
@@ -35,7 +35,13 @@ PREFILL_FIELDS = (
     "found_on",
     "responsible_unit",
 )
-STEP_FORMS = {"start": StartForm, "report": ReportForm, "sign_off": SignOffForm, "verify": VerifyForm}
+STEP_FORMS = {
+    "start": StartForm,
+    "report": ReportForm,
+    "sign_off": SignOffForm,
+    "verify": VerifyForm,
+    "downgrade": DowngradeForm,
+}
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -124,6 +130,8 @@ def hazard_detail(request, pk):
         for step in ("start", "report", "sign_off", "verify")
         if getattr(hazard, f"may_{step}")
     }
+    if user.is_leader and hazard.is_major and hazard.is_open:
+        step_forms["downgrade"] = DowngradeForm(prefix="downgrade")
     return render(
         request,
         "safety/hazard_detail.html",
@@ -140,7 +148,8 @@ def hazard_detail(request, pk):
 @require_POST
 @login_required
 def hazard_step(request, pk, step):
-    """One step of the workflow (start, report, sign_off, verify), taken through its service."""
+    """One step of the workflow (start, report, sign_off, verify, a leader's downgrade), taken through its
+    service."""
     hazard = get_object_or_404(Hazard.objects.restrict(request.user), pk=pk)
     form = STEP_FORMS[step](request.POST, request.FILES, prefix=step)
     if not form.is_valid():
@@ -158,6 +167,9 @@ def hazard_step(request, pk, step):
         elif step == "sign_off":
             services.hazard_sign_off(user=user, hazard=hazard, note=data["note"])
             message = _("You signed off the rectification of this major hazard.")
+        elif step == "downgrade":
+            services.hazard_downgrade(user=user, hazard=hazard, reason=data["reason"])
+            message = _("The hazard was downgraded to general; it still needs a leader's sign-off before closing.")
         else:
             passed = data["decision"] == "pass"
             services.hazard_verify(user=user, hazard=hazard, passed=passed, note=data["note"], photos=data["photos"])

@@ -179,16 +179,44 @@ def test_export_imports_back_unchanged_and_status_is_reference_only(alice, unit_
     assert (hazard.status, hazard.measures) == (HazardStatus.PENDING, "新的整改措施")
 
 
-def test_import_refuses_changes_to_other_units_hazards(alice, eve, unit_a, unit_c, leo):
+def test_import_refuses_changes_to_hazards_the_user_may_see_but_not_change(alice, unit_a, leo):
     hazard = services.hazard_register(user=alice, **register_fields(responsible_unit=unit_a))
     row = good_row(code=hazard.code, measures="别人改的")
-    outcome = run(eve, workbook([row]))
-    assert not outcome.ok
+    outcome = run(leo, workbook([row]))  # leaders read every hazard, they do not write
     assert issues(outcome) == [(2, "", f"You may not change hazard {hazard.code}.")]
-    outcome = run(leo, workbook([row]))  # leaders read, they do not write
-    assert not outcome.ok
     hazard.refresh_from_db()
     assert hazard.measures != "别人改的"
+
+
+def preview(outcome) -> list:
+    """Everything a preview shows, row by row (what an importing user can read off it)."""
+    rows = [(row.row, row.kind, row.label, row.changed, [str(issue) for issue in row.issues]) for row in outcome.rows]
+    return [outcome.ok, outcome.total, outcome.ignored_columns, [str(i) for i in outcome.file_issues], rows]
+
+
+@pytest.mark.parametrize("level", ["General", "Major"])
+def test_a_hazard_the_user_may_not_see_previews_exactly_like_one_that_does_not_exist(alice, eve, dave, unit_a, level):
+    """The oracle: eve (another unit) must learn nothing about unit A's hazards from guessing their values."""
+    from .conftest import to_verifying
+    from .factories import png_upload
+
+    hidden = services.hazard_register(user=alice, **register_fields(responsible_unit=unit_a))
+    closed = to_verifying(services.hazard_register(user=alice, **register_fields(responsible_unit=unit_a)), alice)
+    services.hazard_verify(user=dave, hazard=closed, passed=True, note="合格", photos=[png_upload()])
+    missing = "YH-2020-0999"
+    assert not Hazard.objects.filter(code=missing).exists()
+    for code in (hidden.code, closed.code):
+        seen = preview(run(eve, workbook([{"code": code, "level": level}], ["code", "level"]), dry_run=True))
+        unseen = preview(run(eve, workbook([{"code": missing, "level": level}], ["code", "level"]), dry_run=True))
+        assert repr(seen).replace(code, missing) == repr(unseen)
+
+
+def test_an_import_cannot_make_a_major_hazard_general(alice, unit_a):
+    hazard = services.hazard_register(user=alice, **register_fields(responsible_unit=unit_a, level="major"))
+    outcome = run(alice, workbook([good_row(code=hazard.code, level="General")]))
+    assert [(row, column) for row, column, _m in issues(outcome)] == [(2, header("level"))]
+    hazard.refresh_from_db()
+    assert hazard.level == "major"
 
 
 def test_import_cannot_change_a_closed_hazard(alice, unit_a, dave):
