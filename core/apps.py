@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
         from .audit import track
 
         track(models.ImportJob, exclude_fields=("rows_done", "rows_total", "issues", "updated_at"))
+        track(models.ColumnMapping)
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

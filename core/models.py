@@ -99,6 +99,7 @@ class ImportJob(models.Model):
     issues = models.JSONField(_("problems"), default=list, blank=True)
     issue_count = models.PositiveIntegerField(_("number of problems"), default=0)
     ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
+    column_mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -143,3 +144,39 @@ class ImportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+class ColumnMapping(models.Model):
+    """A unit's answer in an import's mapping step: the field one of its sheet's headers goes to (``field`` blank:
+    the column is left out), offered again the next time the unit imports into that register. Kept and read by
+    ``core.imports.columns.saved_mapping`` / ``save_mapping``."""
+
+    register = models.CharField(_("register"), max_length=100)  # the import flow's key, e.g. "safety.hazard"
+    unit = models.ForeignKey(
+        "organisation.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    header_key = models.CharField(_("header"), max_length=200)
+    field = models.CharField(_("field"), max_length=100, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "unit", "header_key"],
+                condition=Q(unit__isnull=False),
+                name="core_columnmapping_unique_per_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["register", "header_key"],
+                condition=Q(unit__isnull=True),
+                name="core_columnmapping_unique_without_unit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.register}: {self.header_key} → {self.field or '—'}"

@@ -34,6 +34,13 @@ class DutyAssignmentResource(PortalModelResource):
     note = Field(attribute="note", column_name=pgettext_lazy("import column", "Note"), widget=TextWidget())
 
     required_columns = ("date", "person")
+    header_synonyms = {
+        "date": ("值班日期", "日期"),
+        "role": ("值班岗位", "岗位", "职务"),
+        "person": ("值班人员", "值班人", "姓名"),
+        "phone": ("值班电话", "联系电话", "电话"),
+        "note": ("备注",),
+    }
     column_help = {
         "date": gettext_lazy("For example 2020-03-15, 2020/3/15 or 2020年3月15日."),
         "role": gettext_lazy("Leader on duty or Staff on duty."),

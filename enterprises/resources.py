@@ -173,6 +173,19 @@ class EnterpriseResource(_KeyedResource):
 
     key_field = "credit_code"
     required_columns = ("credit_code",)
+    header_synonyms = {
+        "credit_code": ("统一社会信用代码", "社会信用代码", "信用代码", "组织机构代码"),
+        "name": ("企业名称", "单位名称", "经营者名称", "业户名称"),
+        "enterprise_type": ("企业类型", "经营类别", "业户类别", "行业类别"),
+        "licence_number": ("经营许可证号", "道路运输经营许可证号", "许可证号"),
+        "licence_expires_on": ("许可证有效期", "许可证有效期至", "有效期至"),
+        "address": ("地址", "经营地址", "注册地址"),
+        "township": ("乡镇", "所在乡镇", "乡镇（街道）", "属地"),
+        "contact_person": ("联系人", "负责人", "法定代表人"),
+        "contact_phone": ("联系电话", "电话", "手机号码"),
+        "credit_rating": ("信用等级", "质量信誉考核等级", "信誉等级"),
+        "supervising_unit": ("监管单位", "主管单位", "监管科室"),
+    }
     column_help = {
         "credit_code": gettext_lazy("18 characters; says which enterprise a row is about (a new code adds one)."),
         "enterprise_type": gettext_lazy(
@@ -340,6 +353,17 @@ class VehicleResource(_KeyedResource):
 
     key_field = "plate"
     required_columns = ("plate",)
+    header_synonyms = {
+        "plate": ("车牌号", "车牌号码", "号牌号码", "车辆号牌"),
+        "enterprise": ("统一社会信用代码", "所属企业信用代码"),
+        "enterprise_name": ("所属企业", "企业名称", "业户名称"),
+        "vehicle_class": ("车辆类型", "车辆类别", "车型"),
+        "seats": ("座位数", "核定载客", "核定座位"),
+        "tonnage": ("吨位", "核定载质量", "核定吨位"),
+        "certificate_number": ("道路运输证号", "运输证号"),
+        "certificate_expires_on": ("道路运输证有效期", "运输证有效期至", "有效期至"),
+        "status": ("车辆状态", "营运状态", "状态"),
+    }
     column_help = {
         "plate": gettext_lazy("E.g. 湘A12345 or 湘AD12345; says which vehicle a row is about (a new plate adds one)."),
         "enterprise": gettext_lazy("The unified social credit code of the vehicle's enterprise."),

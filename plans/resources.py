@@ -93,6 +93,20 @@ class MeasureResource(PortalModelResource):
     )
 
     required_columns = KEY_FIELDS
+    header_synonyms = {
+        "year": ("年度", "计划年度"),
+        "key_task_number": ("重点任务序号", "任务序号"),
+        "key_task": ("重点任务", "工作任务"),
+        "number": ("举措序号", "措施序号"),
+        "title": ("举措名称", "工作举措", "工作措施", "具体措施"),
+        "text": ("工作内容", "具体内容", "举措内容"),
+        "lead_unit": ("牵头单位", "责任单位", "责任科室"),
+        "cooperating_units": ("配合单位", "协办单位"),
+        "responsible_leader": ("责任领导", "分管领导"),
+        "start_date": ("开始时间", "起始时间"),
+        "due_date": ("完成时限", "完成时间", "截止时间"),
+        "target": ("目标", "工作目标", "完成标准"),
+    }
     column_help = {
         "year": gettext_lazy("With the key task and measure numbers, says which measure a row is about."),
         "key_task": gettext_lazy("For reference only; not imported."),

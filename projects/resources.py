@@ -204,6 +204,23 @@ class ProjectResource(PortalModelResource):
     )
 
     required_columns = ("name",)
+    header_synonyms = {
+        "name": ("项目名称", "工程名称", "建设项目"),
+        "code": ("项目编号", "项目代码", "编号"),
+        "category": ("项目类别", "项目类型", "建设性质"),
+        "stage": ("项目阶段", "建设阶段", "进展阶段"),
+        "townships": ("乡镇", "涉及乡镇", "所在乡镇", "建设地点"),
+        "plan_year": ("计划年度", "年度"),
+        "owner_entity": ("业主单位", "建设单位", "项目业主"),
+        "contractor": ("施工单位", "承建单位"),
+        "responsible_unit": ("责任单位", "责任科室"),
+        "leader": ("责任领导", "分管领导", "联系领导"),
+        "planned_start": ("计划开工时间", "计划开工日期"),
+        "planned_finish": ("计划完工时间", "计划完工日期"),
+        "actual_start": ("实际开工时间", "开工时间", "开工日期"),
+        "actual_finish": ("实际完工时间", "完工时间", "完工日期"),
+        "description": ("建设内容", "建设规模及内容", "项目概况"),
+    }
     column_help = {
         "name": gettext_lazy("Says which project a row is about; a new name adds a project (administrators only)."),
         "category": gettext_lazy("One of the categories, e.g. 高速公路, 国省干线, 农村公路."),
@@ -518,6 +535,14 @@ class ProgressResource(PortalModelResource):
     )
 
     required_columns = ("project", "month", "investment", "physical_progress")
+    header_synonyms = {
+        "project": ("项目名称", "工程名称"),
+        "month": ("月份", "填报月份", "统计月份"),
+        "investment": ("当月完成投资", "本月完成投资", "月完成投资"),
+        "physical_progress": ("形象进度", "工程形象进度", "完成进度"),
+        "narrative": ("进展情况", "工作进展", "本月进展"),
+        "blocker": ("存在问题", "主要问题", "困难问题"),
+    }
     column_help = {
         "project": gettext_lazy("The project's name (or code)."),
         "month": gettext_lazy("For example 2020-05 or 2020年5月; one row per project and month."),

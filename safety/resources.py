@@ -128,6 +128,28 @@ class HazardResource(PortalModelResource):
     overdue = Field(attribute="overdue", column_name=_column("Overdue"), widget=YesNoWidget(), readonly=True)
 
     required_columns = ()
+    header_synonyms = {
+        "code": ("隐患编号", "编号"),
+        "field": ("所属领域", "领域", "行业领域", "隐患类别", "行业类别"),
+        "level": ("隐患等级", "隐患级别", "等级", "级别"),
+        "source": ("隐患来源", "来源", "发现方式"),
+        "township": ("乡镇", "乡镇（街道）", "所在乡镇", "乡镇街道", "属地"),
+        "location": ("隐患地点", "地点", "具体位置", "位置", "隐患部位"),
+        "enterprise": ("企业", "企业名称", "所属企业", "责任企业"),
+        "project": ("项目", "项目名称", "所属项目"),
+        "vehicle": ("车辆", "车牌号", "车牌号码"),
+        "description": ("隐患名称", "隐患描述", "隐患内容", "隐患情况", "存在问题", "主要问题"),
+        "found_on": ("排查时间", "发现时间", "排查日期", "发现日期", "登记日期"),
+        "found_by": ("登记人", "填报人", "排查人"),
+        "responsible_unit": ("责任单位", "整改责任单位", "责任科室"),
+        "responsible_person": ("责任人", "整改责任人"),
+        "measures": ("整改措施", "治理措施"),
+        "funds": ("整改资金", "治理资金", "资金"),
+        "deadline": ("整改时限", "整改期限", "完成时限", "整改完成时限"),
+        "contingency_plan": ("应急预案", "防控措施", "临时防控措施", "应急措施"),
+        "status": ("整改状态", "整改情况", "状态"),
+        "overdue": ("是否逾期", "逾期"),
+    }
     column_help = {
         "code": gettext_lazy("Empty for a new hazard (the system assigns its code); an existing code updates it."),
         "field": gettext_lazy(

@@ -574,3 +574,36 @@ def _is_ours(stored_name: str) -> bool:
         and path.suffix.lstrip(".") in IMPORT_FORMATS
         and ".." not in path.parts
     )
+
+
+@dataclass
+class Sheet:
+    """A sheet as read from a file, its header not yet found: every non-blank row with its spreadsheet row number
+    (1-based; values index 0 = column A), the merged ranges (first_row, first_col, last_row, last_col) and the
+    formula cells (row, col, formula text)."""
+
+    rows: list[tuple[int, list]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    formulas: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def read_sheet(data: bytes, fmt: str, *, name: str = "", max_rows: int | None = None) -> Sheet:
+    limit = max_import_rows()
+    rows = _xlsx_rows(data, name) if fmt == XLSX else _csv_rows(data, name)
+    sheet = Sheet(rows=[])
+    for scanned, (number, values) in enumerate(rows, start=1):
+        if max(scanned, number) > limit * 10 + 1000:
+            raise _too_many_rows(limit)
+        if _is_blank(values):
+            continue
+        values = list(values)
+        while values and _is_blank_value(values[-1]):
+            values.pop()
+        sheet.rows.append((number, values))
+        if max_rows is not None and len(sheet.rows) >= max_rows:
+            break
+        if len(sheet.rows) > limit + 100:  # the header and the rows above it
+            raise _too_many_rows(limit)
+    if not sheet.rows:
+        raise ValidationError(_("%(name)s is empty: it has no header row.") % {"name": name}, code="empty")
+    return sheet

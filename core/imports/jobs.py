@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from core.audit import set_actor
 
 from .choices import JobPhase, JobState
+from .columns import saved_mapping
 from .files import delete_import_file, load_import_file, store_import_file
 from .runner import ImportOutcome, run_import
 
@@ -57,8 +58,11 @@ def resource_path(resource_class) -> str:
 # Starting and confirming (views) ------------------------------------------------------------------------------
 
 
-def import_job_start(*, user, flow, data: bytes, fmt: str, name: str, estimated_rows: int | None):
-    """Keep a checked upload and queue its check (dry run) as a job of ``user``'s."""
+def import_job_start(
+    *, user, flow, data: bytes, fmt: str, name: str, estimated_rows: int | None, mapping: dict | None = None
+):
+    """Keep a checked upload and queue its check (dry run) as a job of ``user``'s (``mapping``: the mapping
+    step's answers, see ``run_import``)."""
     ImportJob = _job_model()
     with transaction.atomic():
         job = ImportJob.objects.create(
@@ -69,6 +73,7 @@ def import_job_start(*, user, flow, data: bytes, fmt: str, name: str, estimated_
             stored_file=store_import_file(data, fmt),
             file_format=fmt,
             rows_total=estimated_rows or 0,
+            column_mapping=mapping or {},
         )
         transaction.on_commit(lambda: queue_import_job(job.pk))
     return job
@@ -181,6 +186,8 @@ def _run(job) -> str:
         name=job.file_name,
         progress=progress,
         before_commit=finished if confirm else None,
+        saved_mapping=saved_mapping(job.flow_key, job.user),
+        mapping=job.column_mapping,
     )
     if confirm:
         delete_import_file(job.stored_file)

@@ -21,6 +21,8 @@ from django.utils import translation
 from django.utils.encoding import force_str
 from import_export import resources, widgets
 
+from .columns import HeaderIndex
+
 # Characters that make a spreadsheet treat a cell as a formula (CSV/formula injection, OWASP), and the line feed
 # that a carriage return becomes in a workbook (XML normalises line ends), so that the quote comes off again.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -93,6 +95,9 @@ class PortalModelResource(resources.ModelResource):
     #: Take the fast path for large files (``core.imports.bulk``): the same row checks, then bulk writes and
     #: bulk audit entries; model ``save()`` and save signals are not called (see that module).
     bulk: bool = False
+    #: Field name → other headers bureaus write the column with (e.g. ``{"found_on": ("排查时间", "发现时间")}``);
+    #: the headers in each of the portal's languages are always recognised.
+    header_synonyms: dict[str, tuple[str, ...]] = {}
     #: ``progress(done, total)`` while an import runs (set by ``run_import``).
     progress = None
 
@@ -138,20 +143,30 @@ class PortalModelResource(resources.ModelResource):
             )
         return columns
 
-    def header_aliases(self) -> dict[str, str]:
-        """Every header a file may use for a column (in any of the portal's languages, case and spacing
-        ignored) → the column's header in the active language."""
-        aliases = {}
+    def header_index(self) -> HeaderIndex:
+        """Every header a file may name each column by: its header in each of the portal's languages and the
+        register's ``header_synonyms`` (the one place a register's other names for a column live)."""
+        names: dict[str, list[str]] = {}
         declared = type(self).fields
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
                 for name, field in declared.items():
                     if name in self.fields and field.column_name is not None:
-                        aliases.setdefault(header_key(force_str(field.column_name)), self.fields[name].column_name)
-        for field in self.fields.values():  # the active language wins
+                        names.setdefault(name, []).append(force_str(field.column_name))
+        for name, field in self.fields.items():  # the active language first
             if field.column_name is not None:
-                aliases[header_key(field.column_name)] = field.column_name
-        return aliases
+                names.setdefault(name, []).insert(0, field.column_name)
+        return HeaderIndex.build(names, self.header_synonyms)
+
+    def importable_columns(self) -> set[str]:
+        """The field names whose columns an import writes, or the resource reads itself (what the mapping step
+        offers)."""
+        return {name for name, field in self.fields.items() if field.column_name is not None and not field.readonly}
+
+    def recognised_columns(self) -> set[str]:
+        """The field names whose columns an import reads: the written ones, and those read to find the row
+        (a code) or exported for reference (a status), which the import never writes."""
+        return {name for name, field in self.fields.items() if field.column_name is not None}
 
     def column_for(self, key: str) -> str:
         """The column header of a field name, attribute or model field name ('' for errors about the row)."""
@@ -316,7 +331,3 @@ def _comparable(value):
     if isinstance(value, str):
         return value.replace("\r\n", "\n").replace("\r", "\n")
     return value
-
-
-def header_key(header: str) -> str:
-    return "".join(str(header).split()).casefold()

@@ -19,10 +19,15 @@ from import_export.results import RowResult
 
 from core.audit import set_actor
 
-from .files import Table, check_import_data, read_table
-from .resources import PortalModelResource, header_key
+from .columns import HEADER_SEARCH_ROWS, Column, fill_merged, find_header, match_columns, needs_mapping
+from .files import Sheet, check_import_data, read_sheet
+from .resources import PortalModelResource
+from .widgets import is_blank
 
 logger = logging.getLogger(__name__)
+
+#: Data rows read below the header to decide the columns (their first values are shown in the mapping step).
+INSPECTED_ROWS = 50
 
 NEW = "new"
 UPDATED = "update"
@@ -90,6 +95,15 @@ class ImportOutcome:
     totals: dict[str, int] = field(default_factory=dict)
     row_issues: list[Issue] = field(default_factory=list)
     more_issues: int = 0
+    #: How the sheet was read: which row is the header, the rows above it that were skipped, each column's field.
+    header: str = ""
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)
+    #: Columns nobody recognised: the mapping step comes first (``sample``: a column's first values by position).
+    needs_mapping: bool = False
+    sample: dict[int, list[str]] = field(default_factory=dict)
+    #: What the user should know but does not stop the import (a formula read as its text, merged cells).
+    warnings: list[Issue] = field(default_factory=list)
 
     def count(self, kind: str) -> int:
         return self.totals.get(kind, 0) + sum(1 for row in self.rows if row.kind == kind)
@@ -134,22 +148,26 @@ def run_import(
     name: str = "",
     progress: Callable[[int, int], None] | None = None,
     before_commit: Callable[[ImportOutcome], None] | None = None,
+    saved_mapping: dict[str, str] | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> ImportOutcome:
     """Check, read and import a file with ``resource`` as ``user``, in one transaction: all rows or none.
 
     ``progress(done, total)`` is called now and then while the rows are checked; ``before_commit(outcome)``
     is called inside the transaction of a real import that succeeds, before it commits (an exception from it
-    rolls the import back). A resource with ``bulk = True`` takes the fast path (``core.imports.bulk``)."""
+    rolls the import back). A resource with ``bulk = True`` takes the fast path (``core.imports.bulk``).
+    ``saved_mapping`` and ``mapping`` say which fields the file's unrecognised columns go to (see
+    ``prepare_dataset``); a file whose columns still need mapping returns with ``outcome.needs_mapping``."""
     outcome = ImportOutcome(dry_run=dry_run)
     try:
         check_import_data(data, fmt, name=name)
-        table = read_table(data, fmt, name=name)
+        sheet = read_sheet(data, fmt, name=name)
     except ValidationError as error:
         outcome.file_issues = [Issue(None, "", message) for message in error.messages]
         return outcome
-    dataset, sheet_rows = prepare_dataset(resource, table, outcome)
-    del table
-    if outcome.file_issues:
+    dataset, sheet_rows = prepare_dataset(resource, sheet, outcome, saved=saved_mapping, chosen=mapping)
+    del sheet
+    if outcome.file_issues or outcome.needs_mapping:
         return outcome
     if getattr(resource, "bulk", False):
         from .bulk import import_in_bulk
@@ -184,40 +202,117 @@ def run_import(
     return outcome
 
 
-def prepare_dataset(resource: PortalModelResource, table: Table, outcome: ImportOutcome):
-    """Match the file's headers to the resource's columns (in any language) and build the dataset; problems
-    with the file as a whole go to ``outcome.file_issues``."""
-    aliases = resource.header_aliases()
-    headers, seen = [], set()
-    for position, header in enumerate(table.headers, start=1):
-        column = aliases.get(header_key(header)) if header else None
-        if column is None:
-            if header:
-                outcome.ignored_columns.append(header)
-            headers.append(f"\x00ignored-{position}")  # never a column name of a resource
-        elif column in seen:
+def inspect_columns(
+    *,
+    resource: PortalModelResource,
+    data: bytes,
+    fmt: str,
+    name: str = "",
+    saved_mapping: dict[str, str] | None = None,
+    mapping: dict[str, str] | None = None,
+) -> ImportOutcome:
+    """Only the top of the sheet: its header and which field each column goes to, so that the mapping step comes
+    before a file is checked row by row (or sent to a background job). Nothing is imported."""
+    outcome = ImportOutcome(dry_run=True)
+    try:
+        check_import_data(data, fmt, name=name)
+        sheet = read_sheet(data, fmt, name=name, max_rows=HEADER_SEARCH_ROWS + INSPECTED_ROWS)
+    except ValidationError as error:
+        outcome.file_issues = [Issue(None, "", message) for message in error.messages]
+        return outcome
+    prepare_dataset(resource, sheet, outcome, saved=saved_mapping, chosen=mapping)
+    return outcome
+
+
+def prepare_dataset(
+    resource: PortalModelResource,
+    sheet: Sheet,
+    outcome: ImportOutcome,
+    *,
+    saved: dict[str, str] | None = None,
+    chosen: dict[str, str] | None = None,
+):
+    """Find the sheet's header, match its columns to the resource's fields (``saved``: the mapping kept for this
+    register and unit; ``chosen``: the user's answers in the mapping step) and build the dataset of the rows below
+    the header. Problems with the file as a whole go to ``outcome.file_issues``; columns nobody recognised set
+    ``outcome.needs_mapping`` (and nothing is read further)."""
+    index = resource.header_index()
+    found = find_header(sheet, index)
+    merged_in_data = fill_merged(sheet, set(found.rows))
+    if sheet.merged:
+        found = find_header(sheet, index)  # the header's merged cells are filled in now
+    outcome.header = found.describe()
+    outcome.skipped_rows = found.skipped
+    data = [(number, values) for number, values in sheet.rows if number > found.last_row]
+    width = max([len(found.texts), *(len(values) for _number, values in data)])
+    filled = set()
+    for _number, values in data:
+        filled.update(position for position, value in enumerate(values, start=1) if not is_blank(value))
+    columns = match_columns(
+        found.texts,
+        index,
+        importable=resource.recognised_columns(),
+        reference_only=set(),
+        saved=saved,
+        chosen=chosen,
+        width=width,
+        filled=filled,
+    )
+    outcome.columns = columns
+    if needs_mapping(columns):
+        outcome.needs_mapping = True
+        outcome.sample = {column.position: _samples(data, column.position) for column in columns}
+        return None, []
+    for column in columns:
+        if column.how == "duplicate":
             outcome.file_issues.append(
-                Issue(None, column, _("The column “%(column)s” appears more than once.") % {"column": column})
+                Issue(
+                    None, column.label, _("The column “%(column)s” appears more than once.") % {"column": column.label}
+                )
             )
-            headers.append(f"\x00ignored-{position}")
-        else:
-            seen.add(column)
-            headers.append(column)
-    missing = [
-        resource.fields[name].column_name
-        for name in resource.required_columns
-        if resource.fields[name].column_name not in seen
-    ]
+        elif not column.field and column.how != "empty":
+            outcome.ignored_columns.append(column.label)
+    mapped = [column for column in columns if column.field]
+    names = {column.field for column in mapped}
+    missing = [resource.fields[name].column_name for name in resource.required_columns if name not in names]
     if missing:
         outcome.file_issues.append(
             Issue(None, "", _("The file lacks these required columns: %(columns)s.") % {"columns": "、".join(missing)})
         )
-    if not table.rows:
+    if not data:
         outcome.file_issues.append(Issue(None, "", _("The file has no rows to import.")))
-    dataset = tablib.Dataset(headers=headers)
-    for _number, values in table.rows:
-        dataset.append(values)
-    return dataset, [number for number, _values in table.rows]
+    by_cell = {(row, col): formula for row, col, formula in sheet.formulas}
+    for number, _values in data:
+        for column in mapped:
+            if (number, column.position) in by_cell:
+                outcome.warnings.append(
+                    Issue(
+                        number,
+                        resource.fields[column.field].column_name,
+                        _("Cell %(cell)s holds a formula; it is imported as its text “%(formula)s”, not its result.")
+                        % {"cell": f"{column.letter}{number}", "formula": by_cell[number, column.position]},
+                    )
+                )
+    for cells in merged_in_data:
+        outcome.warnings.append(
+            Issue(None, "", _("The merged cells %(cells)s were read as the same value in each row.") % {"cells": cells})
+        )
+    dataset = tablib.Dataset(headers=[resource.fields[column.field].column_name for column in mapped])
+    positions = [column.position - 1 for column in mapped]
+    for _number, values in data:
+        dataset.append([values[position] if position < len(values) else None for position in positions])
+    return dataset, [number for number, _values in data]
+
+
+def _samples(data, position: int, count: int = 3) -> list[str]:
+    """The first few values of a column, for the mapping step."""
+    values = []
+    for _number, row in data:
+        if position <= len(row) and not is_blank(row[position - 1]):
+            values.append(str(row[position - 1]))
+            if len(values) == count:
+                break
+    return values
 
 
 def _collect(resource, dataset, sheet_rows, result, outcome: ImportOutcome) -> None:

@@ -32,10 +32,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from .columns import save_mapping, saved_mapping
 from .files import CSV, XLSX, delete_import_file, estimate_rows, load_import_file, store_import_file
-from .forms import ImportUploadForm
+from .forms import ColumnMappingForm, ImportUploadForm
 from .jobs import import_job_confirm, import_job_start, job_progress, runs_in_background
-from .runner import ImportOutcome, run_import
+from .runner import ImportOutcome, inspect_columns, run_import
 
 EXPORT_FORMATS = (XLSX, CSV)
 CONTENT_TYPES = {
@@ -104,6 +105,8 @@ def flow_views(flow: ImportFlow) -> tuple[Callable, Callable]:
 def import_upload(request, flow: ImportFlow):
     """GET: the upload page. POST: check the file, keep it, dry-run it and show the preview."""
     _require_import(request, flow)
+    if request.method == "POST" and "mapping_token" in request.POST:
+        return _apply_mapping(request, flow)
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -139,6 +142,8 @@ def import_confirm(request, flow: ImportFlow):
             user=request.user,
             dry_run=False,
             name=pending.get("name", ""),
+            saved_mapping=saved_mapping(flow.key, request.user),
+            mapping=pending.get("mapping"),
         )
     finally:
         delete_import_file(pending["file"])
@@ -158,34 +163,118 @@ def import_summary(outcome: ImportOutcome) -> str:
 
 
 def _preview(request, flow: ImportFlow, form: ImportUploadForm):
-    upload = form.cleaned_data["file"]
-    rows = estimate_rows(form.file_data, form.file_format)
-    if runs_in_background(rows):
-        _discard_pending(request, flow)
+    _discard_pending(request, flow)
+    pending = {"name": form.cleaned_data["file"].name, "format": form.file_format}
+    return _check(request, flow, form.file_data, pending)
+
+
+def _check(request, flow: ImportFlow, data: bytes, pending: dict):
+    """The columns first (the mapping step if some are not recognised), then the dry run and its preview — or,
+    for a large file, a background job that does it."""
+    user, fmt, name = request.user, pending["format"], pending["name"]
+    saved = saved_mapping(flow.key, user)
+    mapping = pending.get("mapping")
+    columns = inspect_columns(
+        resource=flow.resource(user), data=data, fmt=fmt, name=name, saved_mapping=saved, mapping=mapping
+    )
+    if columns.needs_mapping:
+        return _mapping_step(request, flow, data, pending, columns)
+    rows = estimate_rows(data, fmt)
+    if not columns.file_issues and runs_in_background(rows):
+        delete_import_file(pending.get("file"))
         job = import_job_start(
-            user=request.user,
-            flow=flow,
-            data=form.file_data,
-            fmt=form.file_format,
-            name=upload.name,
-            estimated_rows=rows,
+            user=user, flow=flow, data=data, fmt=fmt, name=name, estimated_rows=rows, mapping=mapping or {}
         )
         return redirect(job)
-    outcome = run_import(
-        resource=flow.resource(request.user),
-        data=form.file_data,
-        fmt=form.file_format,
-        user=request.user,
-        dry_run=True,
-        name=upload.name,
-    )
-    _discard_pending(request, flow)
-    pending = {"name": upload.name, "format": form.file_format, "ok": outcome.ok}
+    outcome = columns
+    if not columns.file_issues:
+        outcome = run_import(
+            resource=flow.resource(user),
+            data=data,
+            fmt=fmt,
+            user=user,
+            dry_run=True,
+            name=name,
+            saved_mapping=saved,
+            mapping=mapping,
+        )
+    pending["ok"] = outcome.ok
     if outcome.ok:
-        pending["file"] = store_import_file(form.file_data, form.file_format)
+        pending["file"] = pending.get("file") or store_import_file(data, fmt)
         pending["token"] = secrets.token_urlsafe(16)
         _remember(request, flow, pending)
+    else:
+        delete_import_file(pending.pop("file", None))
     return render(request, "imports/preview.html", _preview_context(request, flow, outcome, pending, outcome.ok))
+
+
+def _mapping_step(request, flow: ImportFlow, data: bytes, pending: dict, outcome: ImportOutcome):
+    """Keep the file and ask which field each unrecognised column goes to (``_apply_mapping`` takes the answer)."""
+    resource = flow.resource(request.user)
+    taken = {column.field for column in outcome.columns if column.field}
+    pending.update(
+        file=pending.get("file") or store_import_file(data, pending["format"]),
+        token=secrets.token_urlsafe(16),
+        ok=False,
+        step="mapping",
+        header=outcome.header,
+        recognised=[
+            (column.label, resource.fields[column.field].column_name) for column in outcome.columns if column.field
+        ],
+        columns=[
+            {
+                "name": f"column_{column.position}",
+                "key": column.key,
+                "label": column.label,
+                "sample": outcome.sample.get(column.position, []),
+            }
+            for column in outcome.columns
+            if column.how == "unknown"
+        ],
+        choices=[
+            (column["name"], column["header"])
+            for column in resource.import_columns()
+            if column["name"] in resource.importable_columns() and column["name"] not in taken
+        ],
+    )
+    _remember(request, flow, pending)
+    form = ColumnMappingForm(columns=pending["columns"], choices=pending["choices"])
+    return _render_mapping(request, flow, pending, form)
+
+
+def _render_mapping(request, flow: ImportFlow, pending: dict, form):
+    context = {
+        "flow": flow,
+        "form": form,
+        "file_name": pending.get("name", ""),
+        "token": pending["token"],
+        "header": pending["header"],
+        "recognised": pending["recognised"],
+    }
+    return render(request, "imports/mapping.html", context)
+
+
+def _apply_mapping(request, flow: ImportFlow):
+    """POST of the mapping step: keep the answers for the unit's next import, then check the file with them."""
+    pending = _pending(request, flow)
+    token = request.POST.get("mapping_token", "")
+    if not pending or pending.get("step") != "mapping" or not secrets.compare_digest(str(pending.get("token")), token):
+        messages.error(request, _("There is no checked file waiting to be imported; upload it again."))
+        return redirect(flow.upload_url)
+    data = load_import_file(pending.get("file", ""))
+    if data is None:
+        _forget(request, flow)
+        messages.error(request, _("The uploaded file has expired; upload it again."))
+        return redirect(flow.upload_url)
+    form = ColumnMappingForm(request.POST, columns=pending["columns"], choices=pending["choices"])
+    if not form.is_valid():
+        return _render_mapping(request, flow, pending, form)
+    chosen = form.chosen()
+    save_mapping(flow.key, request.user, chosen)
+    _forget(request, flow)
+    checked = {key: pending[key] for key in ("name", "format", "file")}
+    checked["mapping"] = {**(pending.get("mapping") or {}), **chosen}
+    return _check(request, flow, data, checked)
 
 
 def _require_import(request, flow: ImportFlow) -> None:

@@ -363,9 +363,20 @@ def test_a_file_without_a_required_column_is_refused_whole(measures, admin_user)
     assert issues(outcome) == [(None, "", "The file lacks these required columns: Year.")]
 
 
-def test_unknown_columns_are_ignored_and_named(measures, admin_user):
+def test_an_unknown_column_is_asked_about_then_left_out_and_named(measures, admin_user):
     headers, rows = read_rows(export_bytes(admin_user))
-    outcome = run(admin_user, write_rows([*headers, "备注"], rows))
+    data = write_rows([*headers, "备注"], rows)
+    outcome = run(admin_user, data)
+    assert outcome.needs_mapping and not outcome.ok and outcome.rows == []
+    assert [column.header for column in outcome.columns if column.how == "unknown"] == ["备注"]
+    outcome = run_import(
+        resource=MeasureResource(user=admin_user),
+        data=data,
+        fmt="xlsx",
+        user=admin_user,
+        dry_run=True,
+        mapping={"备注": ""},
+    )
     assert outcome.ok and outcome.ignored_columns == ["备注"]
 
 
