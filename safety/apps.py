@@ -14,3 +14,4 @@ class SafetyConfig(AppConfig):
         track(models.Hazard)
         track(models.HazardPhoto)
         track(models.HazardTransition)
+        track(models.HazardLedger)

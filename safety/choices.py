@@ -47,6 +47,7 @@ class HazardAction(models.TextChoices):
     PASS = "pass", _("Verified and closed")
     FAIL = "fail", _("Verification failed")
     DOWNGRADE = "downgrade", _("Downgraded to general by a leader")
+    IMPORT = "import", _("Imported from a ledger")
 
 
 class PhotoKind(models.TextChoices):

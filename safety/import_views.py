@@ -6,7 +6,7 @@ from core.imports.views import ImportFlow, dated_filename, export_response, expo
 
 from .filters import HazardFilter
 from .models import Hazard
-from .resources import HazardResource
+from .resources import HazardLedgerResource, HazardResource
 
 HAZARD_IMPORT = ImportFlow(
     key="safety.hazard",
@@ -21,7 +21,20 @@ HAZARD_IMPORT = ImportFlow(
 )
 
 
+LEDGER_IMPORT = ImportFlow(
+    key="safety.hazard_ledger",
+    title=gettext_lazy("Bring an existing hazard ledger in"),
+    resource_class=HazardLedgerResource,
+    upload_url="safety:ledger_import",
+    confirm_url="safety:ledger_import_confirm",
+    done_url="safety:hazard_list",
+    export_url="safety:hazard_export",
+    may_import=HazardLedgerResource.may_import,
+)
+
+
 hazard_import, hazard_import_confirm = flow_views(HAZARD_IMPORT)
+ledger_import, ledger_import_confirm = flow_views(LEDGER_IMPORT)
 
 
 @export_view

@@ -49,6 +49,21 @@ class HazardCodeCounter(models.Model):
         return reverse("safety:hazard_list") + f"?year={self.year}"
 
 
+class HazardLedger(StoredFile):
+    """A register a unit kept before the portal, brought in whole: the file as uploaded, kept with the hazards it
+    created (their statuses as the ledger records them, each an ``IMPORT`` step naming this ledger)."""
+
+    file = models.FileField(_("file"), upload_to="safety/ledgers/%Y/", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("hazard ledger")
+        verbose_name_plural = _("hazard ledgers")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
 class Hazard(models.Model):
     """A safety hazard found, with its five fixes (五定) and its place in the workflow."""
 
@@ -92,6 +107,12 @@ class Hazard(models.Model):
         on_delete=models.PROTECT,
         related_name="registered_hazards",
     )
+    #: Brought in from a ledger kept before the portal: its status came from the ledger (an ``IMPORT`` step), not
+    #: from the workflow, and the reporter the ledger names is kept by name (they need not be a user).
+    ledger = models.ForeignKey(
+        HazardLedger, verbose_name=_("ledger"), on_delete=models.PROTECT, null=True, blank=True, related_name="hazards"
+    )
+    reported_by_name = models.CharField(_("reported by (as the ledger names them)"), max_length=50, blank=True)
     # The five fixes (五定): responsibility (unit and person), measures, funds, deadline, contingency plan.
     responsible_unit = models.ForeignKey(
         "organisation.Unit",
@@ -175,14 +196,17 @@ class Hazard(models.Model):
             models.CheckConstraint(
                 condition=Q(field__in=HazardField.values), name="%(app_label)s_%(class)s_field_valid"
             ),
+            # A hazard brought in from a ledger has the status the ledger records, without the portal's steps.
             models.CheckConstraint(
                 condition=Q(status__in=[HazardStatus.PENDING, HazardStatus.RECTIFYING])
-                | Q(rectification_reported_by__isnull=False, rectification_reported_at__isnull=False),
+                | Q(rectification_reported_by__isnull=False, rectification_reported_at__isnull=False)
+                | Q(ledger__isnull=False),
                 name="%(app_label)s_%(class)s_reported_before_verification",
             ),
             models.CheckConstraint(
                 condition=~Q(status=HazardStatus.CLOSED)
-                | (Q(closed_by__isnull=False, closed_at__isnull=False) & ~Q(verification_note="")),
+                | (Q(closed_by__isnull=False, closed_at__isnull=False) & ~Q(verification_note=""))
+                | Q(ledger__isnull=False),
                 name="%(app_label)s_%(class)s_closed_is_verified",
             ),
             models.CheckConstraint(
@@ -191,7 +215,9 @@ class Hazard(models.Model):
                 violation_error_message=_("The person who reported the rectification cannot verify it."),
             ),
             models.CheckConstraint(
-                condition=~Q(status=HazardStatus.CLOSED, ever_major=True) | Q(signed_off_by__isnull=False),
+                condition=~Q(status=HazardStatus.CLOSED, ever_major=True)
+                | Q(signed_off_by__isnull=False)
+                | Q(ledger__isnull=False),
                 name="%(app_label)s_%(class)s_major_signed_off",
                 violation_error_message=_("A major hazard needs a bureau leader's sign-off before it is closed."),
             ),

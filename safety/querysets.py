@@ -28,6 +28,11 @@ def may_register(user) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
+def may_import_ledger(user) -> bool:
+    """Bringing a whole ledger in, with the statuses it records: administrators and the safety-supervising unit."""
+    return bool(may_register(user) and (user.is_administrator or user.supervises_safety))
+
+
 def hazard_rule(user, action: str) -> Q | None:
     """The hazards ``user`` may ``action``, as a filter (None: none at all). The whole permission model:
 

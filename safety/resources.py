@@ -31,7 +31,7 @@ from projects.models import Project
 from . import services
 from .choices import HazardField, HazardLevel, HazardSource, HazardStatus
 from .models import Hazard
-from .querysets import may_register
+from .querysets import may_import_ledger, may_register
 from .services import CodeAllocator
 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -129,7 +129,7 @@ class HazardResource(PortalModelResource):
 
     required_columns = ()
     header_synonyms = {
-        "code": ("隐患编号", "编号"),
+        "code": ("隐患编号",),
         "field": ("所属领域", "领域", "行业领域", "隐患类别", "行业类别"),
         "level": ("隐患等级", "隐患级别", "等级", "级别"),
         "source": ("隐患来源", "来源", "发现方式"),
@@ -320,3 +320,51 @@ class HazardResource(PortalModelResource):
         code = clean_text(row.get(self.fields["code"].column_name))
         location = clean_text(row.get(self.fields["location"].column_name))
         return f"{code or _('(new)')} {location}".strip()
+
+
+class LedgerStatusWidget(ChoiceWidget):
+    """A ledger's status column: a status as the ledger writes it; an empty cell is 待整改."""
+
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row, **kwargs) or HazardStatus.PENDING
+
+
+class HazardLedgerResource(HazardResource):
+    """A ledger kept before the portal, brought in whole (administrators and the safety-supervising unit): rows as
+    in the hazard import, and each new hazard keeps the status the ledger records (已整改, 已销号, 整改中 …) as an
+    ``IMPORT`` step naming the ledger, whose file is kept (``services.ledger_start``); the reporter the ledger
+    names is kept by name. A row about a hazard already in the portal cannot move its status: that is the
+    workflow's."""
+
+    status = Field(
+        attribute="status", column_name=_column("Status"), widget=LedgerStatusWidget(HazardStatus, required=False)
+    )
+    found_by = Field(attribute="reported_by_name", column_name=_column("Registered by"), widget=TextWidget())
+
+    @classmethod
+    def may_import(cls, user) -> bool:
+        return may_import_ledger(user)
+
+    def check_row(self, *, instance, row, new, changed, errors) -> None:
+        if not may_import_ledger(self.user):
+            add_error(errors, None, _("Only administrators and the safety-supervising unit may bring a ledger in."))
+            return
+        if not new and "status" in changed:  # a hazard found here is one the user may see: no oracle
+            add_error(
+                errors,
+                "status",
+                _("A ledger does not change the status of a hazard already in the portal; take the step on its page."),
+            )
+            return
+        super().check_row(instance=instance, row=row, new=new, changed=changed, errors=errors)
+
+    def before_bulk_write(self, new_instances) -> None:
+        super().before_bulk_write(new_instances)
+        self._ledger = services.ledger_start(
+            self.user, name=self.source_name, data=self.source_data, keep_file=not self.dry_run
+        )
+        for instance in new_instances:
+            instance.ledger = self._ledger
+
+    def after_bulk_write(self, instances) -> None:
+        services.ledger_record_steps(self._ledger, instances, self.user)

@@ -10,6 +10,7 @@ not take raises ``PermissionDenied`` (``FourEyesViolation`` when the rectificati
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +21,8 @@ from core.uploads import check_photo, stored_file_create
 from core.writes import Writes
 
 from .choices import TRANSITIONS, HazardAction, HazardLevel, HazardStatus, PhotoKind
-from .models import Hazard, HazardCodeCounter, HazardPhoto, HazardTransition, hazard_code
-from .querysets import may_register
+from .models import Hazard, HazardCodeCounter, HazardLedger, HazardPhoto, HazardTransition, hazard_code
+from .querysets import may_import_ledger, may_register
 
 #: The register data and five fixes a user gives when registering or editing a hazard (never its status).
 REGISTER_FIELDS = (
@@ -331,3 +332,38 @@ def allowed_steps(hazard: Hazard) -> list[str]:
     if getattr(hazard, "may_verify", False):
         steps.append(HazardAction.PASS)
     return steps
+
+
+# Ledgers kept before the portal -------------------------------------------------------------------------------
+
+
+def ledger_start(user, *, name: str, data: bytes, keep_file: bool) -> HazardLedger:
+    """The record of a ledger being brought in (inside the import's transaction); its file is kept with it
+    (``keep_file``: not at a dry run, which is rolled back)."""
+    if not may_import_ledger(user):
+        raise PermissionDenied(_("Only administrators and the safety-supervising unit may bring a ledger in."))
+    name = name or "ledger"
+    ledger = HazardLedger(original_name=name[:255], size=len(data), uploaded_by=user)
+    if keep_file:
+        ledger.file.save(name, ContentFile(data), save=False)
+    ledger.save()
+    return ledger
+
+
+def ledger_record_steps(ledger: HazardLedger, hazards: Sequence[Hazard], user) -> None:
+    """Each hazard brought in from ``ledger`` gets one ``IMPORT`` step: from 待整改 to the status the ledger
+    records, naming the ledger and who brought it in."""
+    note = _("Imported from the ledger “%(name)s” by %(user)s.") % {"name": ledger.original_name, "user": user}
+    at = timezone.now()
+    HazardTransition.objects.bulk_create(
+        HazardTransition(
+            hazard=hazard,
+            action=HazardAction.IMPORT,
+            from_status=HazardStatus.PENDING,
+            to_status=hazard.status,
+            by=user,
+            at=at,
+            note=note,
+        )
+        for hazard in hazards
+    )

@@ -19,4 +19,6 @@ urlpatterns = [
     path("hazards/export/", import_views.hazard_export, name="hazard_export"),
     path("hazards/import/", import_views.hazard_import, name="hazard_import"),
     path("hazards/import/confirm/", import_views.hazard_import_confirm, name="hazard_import_confirm"),
+    path("hazards/ledger/", import_views.ledger_import, name="ledger_import"),
+    path("hazards/ledger/confirm/", import_views.ledger_import_confirm, name="ledger_import_confirm"),
 ]

@@ -19,7 +19,7 @@ from .choices import PhotoKind
 from .filters import HazardFilter
 from .forms import DowngradeForm, HazardForm, ReportForm, SignOffForm, StartForm, VerifyForm
 from .models import Hazard, HazardPhoto
-from .querysets import may_register
+from .querysets import may_import_ledger, may_register
 
 #: Fields the register form may be pre-filled with from the query string (e.g. a link from an inspection).
 PREFILL_FIELDS = (
@@ -71,6 +71,7 @@ def hazard_list(request):
             "query": query.urlencode(),
             "today": timezone.localdate(),
             "can_register": may_register(request.user),
+            "can_import_ledger": may_import_ledger(request.user),
         },
     )
 

@@ -216,6 +216,8 @@ def _write(resource, pending: list[_Pending], tally: _Tally, outcome, *, dry_run
             refused |= _insert(resource, model, batch, tally)
             if not refused and audit:
                 audit.created(batch)
+        if new and not refused:
+            resource.after_bulk_write([item.instance for item in new])
         groups: dict[tuple, list[_Pending]] = {}
         auto_now = [f for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
         for item in updates:

@@ -100,6 +100,10 @@ class PortalModelResource(resources.ModelResource):
     header_synonyms: dict[str, tuple[str, ...]] = {}
     #: ``progress(done, total)`` while an import runs (set by ``run_import``).
     progress = None
+    #: The file being imported, its name and whether this is the dry run (set by ``run_import``).
+    source_name: str = ""
+    source_data: bytes = b""
+    dry_run: bool = True
 
     class Meta:
         report_skipped = True
@@ -211,6 +215,10 @@ class PortalModelResource(resources.ModelResource):
     def before_bulk_write(self, instances: list) -> None:
         """Fast path only (``bulk = True``): called once inside the import's transaction with the new instances
         about to be inserted, for what ``save()`` would do (e.g. numbers from a sequence, in bulk) (override)."""
+
+    def after_bulk_write(self, instances: list) -> None:
+        """Fast path only: called inside the import's transaction with the new instances once they are inserted
+        (they have their keys), for what must refer to them (override)."""
 
     def sheet_row(self, row_number: int) -> int:
         """The spreadsheet row number of the dataset's ``row_number``-th row (counting from 1)."""

@@ -165,6 +165,7 @@ def run_import(
     except ValidationError as error:
         outcome.file_issues = [Issue(None, "", message) for message in error.messages]
         return outcome
+    resource.source_name, resource.source_data, resource.dry_run = name, data, dry_run
     dataset, sheet_rows = prepare_dataset(resource, sheet, outcome, saved=saved_mapping, chosen=mapping)
     del sheet
     if outcome.file_issues or outcome.needs_mapping:
