@@ -24,7 +24,7 @@ from core.imports.widgets import (
     TextWidget,
     clean_text,
 )
-from organisation.models import Township, Unit
+from organisation.imports import township_widget, unit_widget
 
 from .choices import CreditRating, EnterpriseType, ListStatus, VehicleClass, VehicleStatus
 from .models import Enterprise, Vehicle
@@ -46,7 +46,9 @@ class OptionalChoiceWidget(ChoiceWidget):
         super().__init__(choices, required=False, **kwargs)
 
     def __deepcopy__(self, memo):
-        return type(self)(self.choices, default=self.default, coerce_to_string=self.coerce_to_string)
+        return type(self)(
+            self.choices, default=self.default, synonyms=self.synonyms, coerce_to_string=self.coerce_to_string
+        )
 
     def clean(self, value, row=None, **kwargs):
         code = super().clean(value, row, **kwargs)
@@ -138,7 +140,7 @@ class EnterpriseResource(_KeyedResource):
     township = Field(
         attribute="township",
         column_name=pgettext_lazy("import column", "Township"),
-        widget=NameForeignKeyWidget(Township.objects.all(), render_attr="name"),
+        widget=township_widget(),
     )
     contact_person = Field(
         attribute="contact_person", column_name=pgettext_lazy("import column", "Contact person"), widget=TextWidget()
@@ -168,7 +170,7 @@ class EnterpriseResource(_KeyedResource):
     supervising_unit = Field(
         attribute="supervising_unit",
         column_name=pgettext_lazy("import column", "Supervising unit"),
-        widget=NameForeignKeyWidget(Unit.objects.all(), keys=("name", "short_name"), render_attr="name"),
+        widget=unit_widget(),
     )
 
     key_field = "credit_code"

@@ -4,7 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import PortalModelAdmin
 
-from .models import Township, Unit, User
+from .models import Township, Unit, UnitAlias, User
+
+
+class UnitAliasInline(admin.TabularInline):
+    """The other names the unit is written with in the bureau's sheets (former names, abbreviations)."""
+
+    model = UnitAlias
+    extra = 1
+    fields = ["name", "note"]
 
 
 @admin.register(Unit)
@@ -15,6 +23,7 @@ class UnitAdmin(PortalModelAdmin):
     list_filter = ["kind", *Unit.RESPONSIBILITIES]
     search_fields = ["name", "short_name"]
     list_select_related = ["overseeing_leader"]
+    inlines = [UnitAliasInline]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "kind", "overseeing_leader", "sort_order", "is_demo"]}),
         (_("Responsibilities"), {"fields": list(Unit.RESPONSIBILITIES)}),

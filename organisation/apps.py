@@ -9,8 +9,9 @@ class OrganisationConfig(AppConfig):
     def ready(self):
         from core.audit import track
 
-        from .models import Township, Unit, User
+        from .models import Township, Unit, UnitAlias, User
 
         track(Township)
         track(Unit)
+        track(UnitAlias)
         track(User, exclude_fields=("password", "last_login"))

@@ -1,4 +1,7 @@
+import re
+
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -81,6 +84,34 @@ class Unit(models.Model):
     def get_absolute_url(self):
         return reverse("plans:measure_list") + f"?unit={self.pk}"
 
+    def import_names(self) -> list[str]:
+        """What an import file may call the unit: its name, its short name and the other names administrators
+        keep for it (``aliases``: former names, common abbreviations; prefetch them)."""
+        return [self.name, self.short_name, *(alias.name for alias in self.aliases.all())]
+
+
+class UnitAlias(models.Model):
+    """Another name bureaus write a unit with (a former name, an abbreviation), recognised by every import."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("unit"))
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    note = models.CharField(_("note"), max_length=100, blank=True, help_text=_("For example: the name until 2019."))
+
+    class Meta:
+        verbose_name = _("other name of a unit")
+        verbose_name_plural = _("other names of units")
+        ordering = ["unit", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        taken = Unit.objects.filter(Q(name=self.name) | Q(short_name=self.name))
+        if self.unit_id is not None:
+            taken = taken.exclude(pk=self.unit_id)
+        if self.name and taken.exists():
+            raise ValidationError({"name": _("“%(name)s” is already another unit's name.") % {"name": self.name}})
+
 
 class Township(models.Model):
     """One of Liuyang's township-level divisions (街道 / 镇 / 乡): editable reference data, kept in the database."""
@@ -113,6 +144,18 @@ class Township(models.Model):
 
     def __str__(self):
         return self.name
+
+    # The suffix that says what kind of division a name is; bureaus often leave it out (淮川 for 淮川街道).
+    KIND_SUFFIX = re.compile(r"(街道办事处|街道办|街道|镇|乡)$")
+
+    @classmethod
+    def stem(cls, name: str) -> str:
+        """``name`` without its 街道 / 镇 / 乡 suffix (unchanged when nothing would be left)."""
+        return cls.KIND_SUFFIX.sub("", name) or name
+
+    def import_names(self) -> list[str]:
+        """What an import file may call the township: its name or its division code."""
+        return [self.name, self.code]
 
 
 class User(AbstractUser):

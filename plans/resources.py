@@ -18,11 +18,11 @@ from core.imports.widgets import (
     DateWidget,
     IntegerWidget,
     NameForeignKeyWidget,
-    NameManyToManyWidget,
     TextWidget,
     clean_text,
 )
-from organisation.models import Unit, User
+from organisation.imports import unit_widget, units_widget
+from organisation.models import User
 
 from .choices import MeasureStatus
 from .models import KeyTask, Measure, WorkPlan
@@ -62,12 +62,12 @@ class MeasureResource(PortalModelResource):
     lead_unit = Field(
         attribute="lead_unit",
         column_name=pgettext_lazy("import column", "Lead unit"),
-        widget=NameForeignKeyWidget(Unit.objects.all(), keys=("name", "short_name"), render_attr="name"),
+        widget=unit_widget(),
     )
     cooperating_units = Field(
         attribute="cooperating_units",
         column_name=pgettext_lazy("import column", "Cooperating units"),
-        widget=NameManyToManyWidget(Unit.objects.all(), keys=("name", "short_name"), render_attr="name"),
+        widget=units_widget(),
     )
     responsible_leader = Field(
         attribute="responsible_leader",

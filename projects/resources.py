@@ -35,11 +35,12 @@ from core.imports.widgets import (
     DateWidget,
     IntegerWidget,
     NameForeignKeyWidget,
-    NameManyToManyWidget,
     TextWidget,
+    YesNoWidget,
     clean_text,
 )
-from organisation.models import Township, Unit, User
+from organisation.imports import townships_widget, unit_widget
+from organisation.models import User
 
 from .choices import FundingSourceKind, ProgressState, ProjectCategory, ProjectList, ProjectStage
 from .models import Blocker, FundingSource, InvestmentPlan, MonthlyProgress, Project, ProjectListing
@@ -52,8 +53,6 @@ _MONTH_PATTERNS = (
     re.compile(r"^(\d{4})\.(\d{1,2})$"),
     re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(\s*\d{1,2}\s*日)?$"),
 )
-_YES = {"是", "yes", "y", "true", "1", "√", "确认", "x"}
-_NO = {"", "否", "no", "n", "false", "0"}
 
 
 class AmountWidget(widgets.Widget):
@@ -154,7 +153,7 @@ class ProjectResource(PortalModelResource):
     townships = Field(
         attribute="townships",
         column_name=pgettext_lazy("import column", "Townships"),
-        widget=NameManyToManyWidget(Township.objects.all(), keys=("name",), render_attr="name"),
+        widget=townships_widget(),
     )
     length_km = _amount_field(pgettext_lazy("import column", "Length (km)"), "length_km", max_digits=9)
     total_investment = _amount_field(
@@ -177,7 +176,7 @@ class ProjectResource(PortalModelResource):
     responsible_unit = Field(
         attribute="responsible_unit",
         column_name=pgettext_lazy("import column", "Responsible unit"),
-        widget=NameForeignKeyWidget(Unit.objects.all(), keys=("name", "short_name"), render_attr="name", required=True),
+        widget=unit_widget(required=True),
     )
     leader = Field(
         attribute="leader",
@@ -200,7 +199,7 @@ class ProjectResource(PortalModelResource):
     )
     lists = Field(column_name=pgettext_lazy("import column", "Lists"), widget=TextWidget())
     description = Field(
-        attribute="description", column_name=pgettext_lazy("import column", "Description"), widget=TextWidget()
+        attribute="description", column_name=pgettext_lazy("import column", "Project description"), widget=TextWidget()
     )
 
     required_columns = ("name",)
@@ -481,19 +480,6 @@ class ProjectResource(PortalModelResource):
 # Monthly progress -----------------------------------------------------------------------------------------
 
 
-class _YesNoWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        text = clean_text(value).casefold()
-        if text in _YES:
-            return True
-        if text in _NO:
-            return False
-        raise ValueError(_("Write 是 (yes) or leave the cell empty."))
-
-    def render(self, value, obj=None, **kwargs):
-        return "是" if value else ""
-
-
 class ProgressResource(PortalModelResource):
     project = Field(
         attribute="project",
@@ -516,7 +502,7 @@ class ProgressResource(PortalModelResource):
         column_name=pgettext_lazy("import column", "Blocker category"), widget=ChoiceWidget(ProblemCategory)
     )
     blocker = Field(column_name=pgettext_lazy("import column", "Blocker"), widget=TextWidget())
-    confirm_over_total = Field(column_name=pgettext_lazy("import column", "Confirm over total"), widget=_YesNoWidget())
+    confirm_over_total = Field(column_name=pgettext_lazy("import column", "Confirm over total"), widget=YesNoWidget())
     over_total_reason = Field(
         attribute="over_total_reason",
         column_name=pgettext_lazy("import column", "Reason for exceeding the total"),

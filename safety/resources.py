@@ -23,9 +23,10 @@ from import_export import widgets
 from import_export.fields import Field
 
 from core.imports.resources import PortalModelResource, add_error
-from core.imports.widgets import ChoiceWidget, DateWidget, NameForeignKeyWidget, TextWidget, clean_text
+from core.imports.widgets import ChoiceWidget, DateWidget, NameForeignKeyWidget, TextWidget, YesNoWidget, clean_text
 from enterprises.models import Enterprise, Vehicle
-from organisation.models import Township, Unit
+from enterprises.validators import normalise_plate
+from organisation.imports import township_widget, unit_widget
 from projects.models import Project
 
 from . import services
@@ -35,6 +36,33 @@ from .querysets import may_import_ledger, may_register
 from .services import CodeAllocator
 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+# Other words the bureaus' ledgers write the choices with (the labels and codes are always recognised).
+FIELD_SYNONYMS = {
+    HazardField.ROAD_TRANSPORT: ("道路运输领域", "道路运输行业", "道路运输安全"),
+    HazardField.HIGHWAYS_BRIDGES: ("公路", "桥梁", "公路领域", "公路及桥梁", "公路和桥梁", "公路桥梁领域"),
+    HazardField.CONSTRUCTION: ("工程建设领域", "交通建设工程", "在建工程", "建设工程", "公路水运工程"),
+    HazardField.WATERWAYS: ("水上交通", "水路运输", "水运", "水上运输", "水路交通领域"),
+    HazardField.RAILWAY_LINES: ("铁路沿线环境", "铁路沿线安全环境", "铁路沿线领域"),
+}
+LEVEL_SYNONYMS = {
+    HazardLevel.GENERAL: ("一般隐患", "一般事故隐患", "一般安全隐患", "一般级"),
+    HazardLevel.MAJOR: ("重大隐患", "重大事故隐患", "重大安全隐患", "重大级"),
+}
+SOURCE_SYNONYMS = {
+    HazardSource.INSPECTION: ("检查", "执法检查", "监督检查", "排查发现", "日常检查", "专项检查"),
+    HazardSource.SELF_CHECK: ("自查", "自查自纠", "企业自查自纠"),
+    HazardSource.PUBLIC_REPORT: ("举报", "投诉举报", "群众投诉", "12328"),
+    HazardSource.ASSIGNED: ("交办", "上级督办", "上级转办", "督办"),
+}
+# 已整改 in a ledger means the work is done and closed out; one awaiting a check is written 待验收.
+LEDGER_STATUS_SYNONYMS = {
+    HazardStatus.PENDING: ("未整改", "未开始", "尚未整改"),
+    HazardStatus.RECTIFYING: ("正在整改", "整改推进中", "未完成", "整改未完成"),
+    HazardStatus.VERIFYING: ("已整改待验收", "整改完成待验收", "待复查"),
+    HazardStatus.CLOSED: ("已整改", "整改完成", "已完成", "已验收", "销号", "已闭环"),
+}
 
 
 class FundsWidget(widgets.Widget):
@@ -69,63 +97,91 @@ class FundsWidget(widgets.Widget):
         return f"{value:.2f}"
 
 
-class YesNoWidget(widgets.Widget):
-    """Exports a flag as 是 / empty (reference only)."""
-
-    def clean(self, value, row=None, **kwargs):
-        return None
-
-    def render(self, value, obj=None, **kwargs):
-        return str(_("Yes")) if value else ""
-
-
-def _column(text):
-    return pgettext_lazy("import column", text)
-
-
 class HazardResource(PortalModelResource):
-    code = Field(attribute="code", column_name=_column("Hazard code"), widget=TextWidget(), readonly=True)
-    field = Field(attribute="field", column_name=_column("Field"), widget=ChoiceWidget(HazardField))
-    level = Field(attribute="level", column_name=_column("Level"), widget=ChoiceWidget(HazardLevel))
-    source = Field(attribute="source", column_name=_column("Source"), widget=ChoiceWidget(HazardSource))
+    code = Field(
+        attribute="code", column_name=pgettext_lazy("import column", "Hazard code"), widget=TextWidget(), readonly=True
+    )
+    field = Field(
+        attribute="field",
+        column_name=pgettext_lazy("import column", "Field"),
+        widget=ChoiceWidget(HazardField, synonyms=FIELD_SYNONYMS),
+    )
+    level = Field(
+        attribute="level",
+        column_name=pgettext_lazy("import column", "Level"),
+        widget=ChoiceWidget(HazardLevel, synonyms=LEVEL_SYNONYMS),
+    )
+    source = Field(
+        attribute="source",
+        column_name=pgettext_lazy("import column", "Source"),
+        widget=ChoiceWidget(HazardSource, synonyms=SOURCE_SYNONYMS),
+    )
     township = Field(
         attribute="township",
-        column_name=_column("Township"),
-        widget=NameForeignKeyWidget(Township.objects.all(), keys=("name", "code"), render_attr="name", required=True),
+        column_name=pgettext_lazy("import column", "Township"),
+        widget=township_widget(required=True),
     )
-    location = Field(attribute="location", column_name=_column("Location"), widget=TextWidget(required=True))
+    location = Field(
+        attribute="location", column_name=pgettext_lazy("import column", "Location"), widget=TextWidget(required=True)
+    )
     enterprise = Field(
         attribute="enterprise",
-        column_name=_column("Enterprise"),
+        column_name=pgettext_lazy("import column", "Enterprise"),
         widget=NameForeignKeyWidget(Enterprise.objects.all(), keys=("name", "credit_code"), render_attr="name"),
     )
     project = Field(
         attribute="project",
-        column_name=_column("Project"),
+        column_name=pgettext_lazy("import column", "Project"),
         widget=NameForeignKeyWidget(Project.objects.all(), keys=("name", "code"), render_attr="name"),
     )
     vehicle = Field(
         attribute="vehicle",
-        column_name=_column("Vehicle"),
-        widget=NameForeignKeyWidget(Vehicle.objects.all(), keys=("plate",), render_attr="plate"),
+        column_name=pgettext_lazy("import column", "Vehicle"),
+        widget=NameForeignKeyWidget(Vehicle.objects.all(), keys=("plate",), loose=normalise_plate, render_attr="plate"),
     )
-    description = Field(attribute="description", column_name=_column("Description"), widget=TextWidget(required=True))
-    found_on = Field(attribute="found_on", column_name=_column("Found on"), widget=DateWidget())
-    found_by = Field(attribute="found_by", column_name=_column("Registered by"), widget=TextWidget(), readonly=True)
+    description = Field(
+        attribute="description",
+        column_name=pgettext_lazy("import column", "Hazard description"),
+        widget=TextWidget(required=True),
+    )
+    found_on = Field(attribute="found_on", column_name=pgettext_lazy("import column", "Found on"), widget=DateWidget())
+    found_by = Field(
+        attribute="found_by",
+        column_name=pgettext_lazy("import column", "Registered by"),
+        widget=TextWidget(),
+        readonly=True,
+    )
     responsible_unit = Field(
         attribute="responsible_unit",
-        column_name=_column("Responsible unit"),
-        widget=NameForeignKeyWidget(Unit.objects.all(), keys=("name", "short_name"), render_attr="name", required=True),
+        column_name=pgettext_lazy("import column", "Responsible unit"),
+        widget=unit_widget(required=True),
     )
     responsible_person = Field(
-        attribute="responsible_person", column_name=_column("Responsible person"), widget=TextWidget()
+        attribute="responsible_person",
+        column_name=pgettext_lazy("import column", "Responsible person"),
+        widget=TextWidget(),
     )
-    measures = Field(attribute="measures", column_name=_column("Rectification measures"), widget=TextWidget())
-    funds = Field(attribute="funds", column_name=_column("Funds (10k yuan)"), widget=FundsWidget())
-    deadline = Field(attribute="deadline", column_name=_column("Deadline"), widget=DateWidget())
-    contingency_plan = Field(attribute="contingency_plan", column_name=_column("Contingency plan"), widget=TextWidget())
-    status = Field(attribute="status", column_name=_column("Status"), widget=ChoiceWidget(HazardStatus), readonly=True)
-    overdue = Field(attribute="overdue", column_name=_column("Overdue"), widget=YesNoWidget(), readonly=True)
+    measures = Field(
+        attribute="measures", column_name=pgettext_lazy("import column", "Rectification measures"), widget=TextWidget()
+    )
+    funds = Field(
+        attribute="funds", column_name=pgettext_lazy("import column", "Funds (10k yuan)"), widget=FundsWidget()
+    )
+    deadline = Field(attribute="deadline", column_name=pgettext_lazy("import column", "Deadline"), widget=DateWidget())
+    contingency_plan = Field(
+        attribute="contingency_plan",
+        column_name=pgettext_lazy("import column", "Contingency plan"),
+        widget=TextWidget(),
+    )
+    status = Field(
+        attribute="status",
+        column_name=pgettext_lazy("import column", "Status"),
+        widget=ChoiceWidget(HazardStatus),
+        readonly=True,
+    )
+    overdue = Field(
+        attribute="overdue", column_name=pgettext_lazy("import column", "Overdue"), widget=YesNoWidget(), readonly=True
+    )
 
     required_columns = ()
     header_synonyms = {
@@ -337,9 +393,13 @@ class HazardLedgerResource(HazardResource):
     workflow's."""
 
     status = Field(
-        attribute="status", column_name=_column("Status"), widget=LedgerStatusWidget(HazardStatus, required=False)
+        attribute="status",
+        column_name=pgettext_lazy("import column", "Status"),
+        widget=LedgerStatusWidget(HazardStatus, required=False, synonyms=LEDGER_STATUS_SYNONYMS),
     )
-    found_by = Field(attribute="reported_by_name", column_name=_column("Registered by"), widget=TextWidget())
+    found_by = Field(
+        attribute="reported_by_name", column_name=pgettext_lazy("import column", "Registered by"), widget=TextWidget()
+    )
 
     @classmethod
     def may_import(cls, user) -> bool:

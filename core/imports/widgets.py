@@ -7,6 +7,7 @@ loaded with one query per import, never a query per row.
 
 import datetime
 import re
+import unicodedata
 from decimal import Decimal
 
 from django.conf import settings
@@ -39,6 +40,12 @@ def clean_text(value) -> str:
 
 def is_blank(value) -> bool:
     return clean_text(value) == ""
+
+
+def match_key(value) -> str:
+    """A cell's text as it is compared with names and choices: full-width forms as half-width (NFKC), case
+    and every space ignored, so that "一般 隐患", "ＡＢＣ" and "abc" match what they mean."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", clean_text(value))).casefold()
 
 
 def _required_error():
@@ -137,29 +144,37 @@ class TextWidget(widgets.Widget):
 
 
 class ChoiceWidget(widgets.Widget):
-    """One of a field's choices, by its label in the active language (or any of the portal's languages) or by
-    its code. Exports the label in the active language."""
+    """One of a field's choices, by its label in the active language (or any of the portal's languages), by its
+    code, or by one of the ``synonyms`` the register declares (code → the other words bureaus write it with,
+    e.g. ``{HazardLevel.GENERAL: ("一般隐患",)}``). Case, spaces and full-width forms do not matter. Exports the
+    label in the active language."""
 
-    def __init__(self, choices, *, required=True, **kwargs):
+    def __init__(self, choices, *, required=True, synonyms=None, **kwargs):
         self.choices = list(getattr(choices, "choices", choices))
         self.required = required
+        self.synonyms = dict(synonyms or {})
         self._index = None
         super().__init__(**kwargs)
 
     def __deepcopy__(self, memo):
-        return type(self)(self.choices, required=self.required, coerce_to_string=self.coerce_to_string)
+        return type(self)(
+            self.choices, required=self.required, synonyms=self.synonyms, coerce_to_string=self.coerce_to_string
+        )
 
     def _load(self) -> dict:
         if self._index is None:
             index = {}
             for code, _label in self.choices:
-                index.setdefault(str(code).casefold(), code)
+                index.setdefault(match_key(code), code)
+            for code, words in self.synonyms.items():
+                for word in words:
+                    index.setdefault(match_key(word), code)
             for language, _name in settings.LANGUAGES:
                 with translation.override(language):
                     for code, label in self.choices:
-                        index.setdefault(str(label).strip().casefold(), code)
+                        index.setdefault(match_key(label), code)
             for code, label in self.choices:  # the active language wins over the others
-                index[str(label).strip().casefold()] = code
+                index[match_key(label)] = code
             self._index = index
         return self._index
 
@@ -169,13 +184,17 @@ class ChoiceWidget(widgets.Widget):
             if self.required:
                 raise _required_error()
             return None
-        code = self._load().get(text.casefold())
+        code = self._load().get(match_key(text))
         if code is None:
             raise ValueError(
                 _("Unknown value “%(value)s”; use one of: %(choices)s.")
                 % {"value": text, "choices": LIST_SEPARATOR.join(str(label) for _code, label in self.choices)}
             )
         return code
+
+    def allowed_values(self) -> list[str]:
+        """The labels a cell may hold, in the active language (the template's drop-down)."""
+        return [str(label) for _code, label in self.choices]
 
     def render(self, value, obj=None, **kwargs):
         for code, label in self.choices:
@@ -184,22 +203,54 @@ class ChoiceWidget(widgets.Widget):
         return "" if value is None else str(value)
 
 
+# How bureaus write yes and no in a cell.
+YES_WORDS = frozenset({"是", "yes", "y", "true", "1", "√", "✓", "确认", "x", "有", "对"})
+NO_WORDS = frozenset({"", "否", "no", "n", "false", "0", "×", "✗", "无", "不"})
+
+
+class YesNoWidget(widgets.Widget):
+    """A yes/no cell: 是/否, Y/N, √/×, 1/0 … (an empty cell is no). Exports yes (是) / empty. ``readonly`` columns
+    (exported for reference) may use it too."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        key = match_key(value)
+        if key in YES_WORDS:
+            return True
+        if key in NO_WORDS:
+            return False
+        raise ValueError(_("Write 是 (yes) or 否 (no), or leave the cell empty."))
+
+    def allowed_values(self) -> list[str]:
+        return [str(_("Yes")), str(_("No"))]
+
+    def render(self, value, obj=None, **kwargs):
+        return str(_("Yes")) if value else ""
+
+
 class NameIndex:
     """Objects by name, loaded with one query the first time a name is looked up (once per import).
 
-    ``keys`` are the attributes an object may be named by (e.g. a leader's full name or username); blank keys
-    are ignored, and a name shared by several objects is ambiguous. ``thing`` names the kind of object in
-    messages (default: the model's verbose name)."""
+    ``keys`` are the attributes an object may be named by (e.g. a leader's full name or username), or ``names``
+    a function giving all of an object's names (e.g. ``Unit.import_names``: its name, short name and aliases);
+    blank names are ignored, and a name shared by several objects is ambiguous. Names match whatever their case,
+    spaces and full-width forms (``match_key``). ``loose``, if given, is tried when no name matches exactly: the
+    cell and every name are compared after it (e.g. ``Township.stem``: 淮川 and 淮川镇 find 淮川街道). ``thing``
+    names the kind of object in messages (default: the model's verbose name)."""
 
-    def __init__(self, queryset, keys=("name",), thing=None):
+    def __init__(self, queryset, keys=("name",), thing=None, *, names=None, loose=None):
         self.queryset = queryset
         self.keys = tuple(keys)
         self.thing = thing
+        self.names = names
+        self.loose = loose
         self._map = None
+        self._loose_map = None
 
     def __deepcopy__(self, memo):
         # Every resource instance (one per import) starts with its own, not yet loaded, map.
-        return NameIndex(self.queryset.all(), self.keys, self.thing)
+        return NameIndex(self.queryset.all(), self.keys, self.thing, names=self.names, loose=self.loose)
 
     @property
     def model(self):
@@ -207,24 +258,37 @@ class NameIndex:
 
     def reset(self) -> None:
         self._map = None
+        self._loose_map = None
+
+    def _names_of(self, obj) -> list:
+        if self.names is not None:
+            return list(self.names(obj))
+        return [getattr(obj, key, None) for key in self.keys]
 
     def _load(self) -> dict:
         if self._map is None:
-            names = {}
+            names, loose = {}, {}
             for obj in self.queryset.all():
-                for key in self.keys:
-                    name = clean_text(getattr(obj, key, None)).casefold()
-                    if name:
-                        found = names.setdefault(name, [])
+                for name in self._names_of(obj):
+                    text = clean_text(name)
+                    if not text:
+                        continue
+                    keys = [(names, match_key(text))]
+                    if self.loose is not None:
+                        keys.append((loose, match_key(self.loose(text))))
+                    for index, key in keys:
+                        found = index.setdefault(key, [])
                         if obj not in found:
                             found.append(obj)
-            self._map = names
+            self._map, self._loose_map = names, loose
         return self._map
 
     def get(self, name: str):
         """The object named ``name``; ValueError if none or several are."""
         text = clean_text(name)
-        found = self._load().get(text.casefold(), [])
+        found = self._load().get(match_key(text), [])
+        if not found and self.loose is not None:
+            found = self._loose_map.get(match_key(self.loose(text)), [])
         thing = self.thing or self.model._meta.verbose_name
         if not found:
             raise ValueError(_("Unknown %(thing)s “%(value)s”.") % {"thing": thing, "value": text})
@@ -240,8 +304,19 @@ class NameForeignKeyWidget(widgets.Widget):
     """A foreign key written as the related object's name, resolved from a NameIndex (one query per import).
     Exports ``render_attr`` of the object (its ``str()`` if None)."""
 
-    def __init__(self, queryset, *, keys=("name",), thing=None, render_attr=None, required=False, **kwargs):
-        self.index = NameIndex(queryset, keys, thing)
+    def __init__(
+        self,
+        queryset,
+        *,
+        keys=("name",),
+        thing=None,
+        render_attr=None,
+        required=False,
+        names=None,
+        loose=None,
+        **kwargs,
+    ):
+        self.index = NameIndex(queryset, keys, thing, names=names, loose=loose)
         self.render_attr = render_attr
         self.required = required
         super().__init__(**kwargs)
@@ -270,8 +345,8 @@ class NameManyToManyWidget(widgets.ManyToManyWidget):
     """A many-to-many field written as names separated by 、 , ， ; or ；, resolved from a NameIndex.
     ``clean`` returns a list of objects; every unknown name is reported at once. Exports names joined by 、."""
 
-    def __init__(self, queryset, *, keys=("name",), thing=None, render_attr=None, **kwargs):
-        self.index = NameIndex(queryset, keys, thing)
+    def __init__(self, queryset, *, keys=("name",), thing=None, render_attr=None, names=None, loose=None, **kwargs):
+        self.index = NameIndex(queryset, keys, thing, names=names, loose=loose)
         self.render_attr = render_attr
         super().__init__(model=queryset.model, separator=LIST_SEPARATOR, field=keys[0], **kwargs)
 
