@@ -14,7 +14,9 @@ def _units():
 
 
 def unit_widget(*, required: bool = False) -> NameForeignKeyWidget:
-    return NameForeignKeyWidget(_units(), names=Unit.import_names, render_attr="name", required=required)
+    return NameForeignKeyWidget(
+        _units(), names=Unit.import_names, render_attr="name", required=required, offer_names=True
+    )
 
 
 def units_widget() -> NameManyToManyWidget:
@@ -23,7 +25,12 @@ def units_widget() -> NameManyToManyWidget:
 
 def township_widget(*, required: bool = False) -> NameForeignKeyWidget:
     return NameForeignKeyWidget(
-        Township.objects.all(), names=Township.import_names, loose=Township.stem, render_attr="name", required=required
+        Township.objects.all(),
+        names=Township.import_names,
+        loose=Township.stem,
+        render_attr="name",
+        required=required,
+        offer_names=True,
     )
 
 

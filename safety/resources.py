@@ -225,6 +225,16 @@ class HazardResource(PortalModelResource):
         "deadline": gettext_lazy("Not before the found date."),
         "status": gettext_lazy("For reference only: the status moves through the workflow, never by import."),
     }
+    column_examples = {
+        "location": "淮川街道白沙路与金沙路交叉口",
+        "description": "弯道外侧护栏缺失，存在车辆坠落风险。",
+        "found_on": "2020-04-01",
+        "responsible_person": "张三",
+        "measures": "补设波形护栏，增设警示标志。",
+        "funds": "1.50",
+        "deadline": "2020-05-31",
+        "contingency_plan": "设置临时警示标志，限速通行。",
+    }
     bulk = True  # registers run to 100,000 rows: core.imports.bulk, with codes from before_bulk_write
 
     class Meta:

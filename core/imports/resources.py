@@ -16,9 +16,10 @@ What every resource inherits:
 """
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.utils import translation
 from django.utils.encoding import force_str
+from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
 from .columns import HeaderIndex
@@ -90,8 +91,10 @@ class PortalModelResource(resources.ModelResource):
 
     #: Field names whose columns every import file must have (e.g. the columns that identify a row).
     required_columns: tuple[str, ...] = ()
-    #: Field name → help text shown with the expected columns on the import page.
+    #: Field name → help text shown with the expected columns on the import page and in the template.
     column_help: dict = {}
+    #: Field name → an example value for the template's 填写说明 sheet (default: the widget's ``example``).
+    column_examples: dict = {}
     #: Take the fast path for large files (``core.imports.bulk``): the same row checks, then bulk writes and
     #: bulk audit entries; model ``save()`` and save signals are not called (see that module).
     bulk: bool = False
@@ -147,6 +150,37 @@ class PortalModelResource(resources.ModelResource):
             )
         return columns
 
+    def template_columns(self) -> list[dict]:
+        """The columns as the template's 填写说明 sheet explains them: ``import_columns`` with what each may hold
+        (``rule``), the values a drop-down offers (``values``) and an ``example`` (``column_examples``, else the
+        widget's)."""
+        columns = []
+        for column in self.import_columns():
+            field = self.fields[column["name"]]
+            widget = field.widget
+            values = widget.allowed_values() if hasattr(widget, "allowed_values") else []
+            required = column["required"] or getattr(widget, "required", False)
+            rule = [str(column["help"])] if column["help"] else []
+            if values and len(values) <= 30:
+                rule.append(_("One of: %(values)s.") % {"values": "、".join(values)})
+            elif values:
+                rule.append(_("Choose from the drop-down list."))
+            if isinstance(widget, widgets.ManyToManyWidget):
+                rule.append(_("Several names are separated by 、 or a comma."))
+            if column["reference_only"]:
+                rule.append(_("For reference only: the import does not change it."))
+            example = self.column_examples.get(column["name"], getattr(widget, "example", ""))
+            columns.append(
+                {
+                    **column,
+                    "required": required and not column["reference_only"],
+                    "values": [] if column["reference_only"] else values,
+                    "rule": " ".join(rule),
+                    "example": "" if column["reference_only"] else str(example),
+                }
+            )
+        return columns
+
     def header_index(self) -> HeaderIndex:
         """Every header a file may name each column by: its header in each of the portal's languages and the
         register's ``header_synonyms`` (the one place a register's other names for a column live)."""
@@ -182,7 +216,10 @@ class PortalModelResource(resources.ModelResource):
         for field in self.fields.values():
             if field.attribute and field.attribute.split("__")[0] == key:
                 return field.column_name
-        return key
+        try:  # a model field the file has no column for: its name in the active language, never the code name
+            return force_str(self._meta.model._meta.get_field(key).verbose_name)
+        except FieldDoesNotExist:  # not a field of the model either: about the row
+            return ""
 
     def row_label(self, row: dict) -> str:
         """A short name of what a row is about, for the preview (override)."""
@@ -292,7 +329,7 @@ class PortalModelResource(resources.ModelResource):
         try:
             instance.full_clean(exclude=set(errors) | relations, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
-            errors = error.update_error_dict(errors)
+            errors = _in_import_words(error).update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 
@@ -332,6 +369,21 @@ class PortalModelResource(resources.ModelResource):
             if _comparable(after) != _comparable(before):
                 changed.append(name)
         return changed
+
+
+# Model validation speaks of fields ("This field cannot be null."); a row error speaks of the cell.
+_EMPTY_CODES = ("null", "blank", "required")
+
+
+def _in_import_words(error: ValidationError) -> ValidationError:
+    """``error`` with the model's "cannot be null / blank" messages said as a row error says them."""
+    words = {}
+    for key, errors in error.error_dict.items():
+        words[key] = [
+            ValidationError(_("This column must not be empty.")) if item.code in _EMPTY_CODES else item
+            for item in errors
+        ]
+    return ValidationError(words)
 
 
 def _comparable(value):

@@ -37,6 +37,7 @@ from .files import CSV, XLSX, delete_import_file, estimate_rows, load_import_fil
 from .forms import ColumnMappingForm, ImportUploadForm
 from .jobs import import_job_confirm, import_job_start, job_progress, runs_in_background
 from .runner import ImportOutcome, inspect_columns, run_import
+from .workbook import export_workbook
 
 EXPORT_FORMATS = (XLSX, CSV)
 CONTENT_TYPES = {
@@ -406,7 +407,7 @@ def export_response(*, resource, queryset, fmt: str, filename: str, ascii_filena
     dataset = resource.export(queryset=queryset, force_native_type=fmt == XLSX)
     dataset.title = filename
     if fmt == XLSX:
-        content = dataset.export("xlsx")
+        content = export_workbook(resource, dataset)
     else:
         content = dataset.export("csv").encode("utf-8-sig")
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])

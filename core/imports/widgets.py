@@ -56,6 +56,8 @@ class DateWidget(widgets.Widget):
     """A date from a real Excel date cell or from text: 2020-03-15, 2020/3/15, 2020.3.15, 2020年3月15日.
     An empty cell is None. Exports a date cell to Excel and ISO text (2020-03-15) to CSV."""
 
+    example = "2020-03-15"
+
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, datetime.datetime):
             return value.date()
@@ -196,6 +198,10 @@ class ChoiceWidget(widgets.Widget):
         """The labels a cell may hold, in the active language (the template's drop-down)."""
         return [str(label) for _code, label in self.choices]
 
+    @property
+    def example(self) -> str:
+        return str(self.choices[0][1]) if self.choices else ""
+
     def render(self, value, obj=None, **kwargs):
         for code, label in self.choices:
             if code == value:
@@ -224,6 +230,10 @@ class YesNoWidget(widgets.Widget):
 
     def allowed_values(self) -> list[str]:
         return [str(_("Yes")), str(_("No"))]
+
+    @property
+    def example(self) -> str:
+        return str(_("No"))
 
     def render(self, value, obj=None, **kwargs):
         return str(_("Yes")) if value else ""
@@ -314,12 +324,26 @@ class NameForeignKeyWidget(widgets.Widget):
         required=False,
         names=None,
         loose=None,
+        offer_names=False,
         **kwargs,
     ):
         self.index = NameIndex(queryset, keys, thing, names=names, loose=loose)
         self.render_attr = render_attr
         self.required = required
+        self.offer_names = offer_names
         super().__init__(**kwargs)
+
+    def allowed_values(self) -> list[str]:
+        """With ``offer_names`` (a short reference list such as the units): the names the template's drop-down
+        offers, one query."""
+        if not self.offer_names:
+            return []
+        return [self.render(obj) for obj in self.index.queryset.all()]
+
+    @property
+    def example(self) -> str:
+        values = self.allowed_values()
+        return values[0] if values else ""
 
     @property
     def model(self):

@@ -5,6 +5,7 @@ without 街道 / 镇 / 乡, plates with dots and spaces."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from core.imports.runner import run_import
 from core.imports.widgets import ChoiceWidget, NameIndex, YesNoWidget
@@ -98,7 +99,11 @@ def test_a_ledger_written_the_bureaus_way_imports(alice, unit_a):
     outcome = run_import(resource=HazardResource(user=alice), data=data, fmt="csv", user=alice, dry_run=False)
     assert outcome.ok, [str(issue) for issue in outcome.issues]
     first, second = Hazard.objects.order_by("found_on")
-    assert (first.level, first.source, first.township.name) == (HazardLevel.GENERAL, HazardSource.INSPECTION, "淮川街道")
+    assert (first.level, first.source, first.township.name) == (
+        HazardLevel.GENERAL,
+        HazardSource.INSPECTION,
+        "淮川街道",
+    )
     assert (first.responsible_unit, first.enterprise, first.vehicle) == (unit_a, enterprise, vehicle)
     assert (second.level, second.township.name, second.field) == (HazardLevel.MAJOR, "集里街道", "highways_bridges")
 
@@ -131,3 +136,17 @@ def test_the_unit_admin_keeps_other_names_inline(admin_client, unit_a, unit_b):
     saved = admin_client.post(url, data)
     assert saved.status_code == 302, saved.context["errors"] if saved.context else saved
     assert list(unit_a.aliases.values_list("name", flat=True)) == ["规划科"]
+
+
+def test_row_errors_name_the_chinese_column_and_never_say_field_or_null(alice, unit_a):
+    data = csv(
+        "道路运输,一般隐患,执法检查,淮川,白沙路,,2020-04-01,规划科,2020-05-01,,",  # no description
+        "道路运输,较大隐患,执法检查,火星,白沙路,护栏缺失。,,规建科,2020-05-01,,",  # unknown level and township
+    )
+    with translation.override("zh-hans"):
+        outcome = run_import(resource=HazardResource(user=alice), data=data, fmt="csv", user=alice, dry_run=True)
+    issues = {(issue.row, issue.column): issue.message for issue in outcome.issues}
+    assert not outcome.ok
+    assert set(issues) >= {(2, "隐患描述"), (2, "责任单位"), (3, "隐患等级"), (3, "乡镇（街道）")}, issues
+    for (row, column), message in issues.items():
+        assert column and "Field" not in message and "null" not in message and "字段" not in message, (column, message)
