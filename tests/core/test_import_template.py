@@ -97,5 +97,7 @@ def test_an_exported_workbook_still_imports_back_unchanged(login, alice, unit_a)
     """The instructions and the lists are extra sheets: the import reads the rows of the first."""
     services.hazard_register(user=alice, **register_fields(responsible_unit=unit_a))
     response = login(alice).get(reverse("safety:hazard_export") + "?format=xlsx")
-    outcome = run_import(resource=HazardResource(user=alice), data=response.content, fmt="xlsx", user=alice, dry_run=True)
+    outcome = run_import(
+        resource=HazardResource(user=alice), data=response.content, fmt="xlsx", user=alice, dry_run=True
+    )
     assert outcome.ok and outcome.new == 0 and outcome.unchanged == 1, [str(issue) for issue in outcome.issues]

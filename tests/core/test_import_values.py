@@ -148,5 +148,5 @@ def test_row_errors_name_the_chinese_column_and_never_say_field_or_null(alice, u
     issues = {(issue.row, issue.column): issue.message for issue in outcome.issues}
     assert not outcome.ok
     assert set(issues) >= {(2, "隐患描述"), (2, "责任单位"), (3, "隐患等级"), (3, "乡镇（街道）")}, issues
-    for (row, column), message in issues.items():
+    for (_row, column), message in issues.items():
         assert column and "Field" not in message and "null" not in message and "字段" not in message, (column, message)
