@@ -112,10 +112,11 @@ class _Tally:
 
 def import_in_bulk(
     resource, dataset, sheet_rows, outcome: ImportOutcome, *, dry_run: bool, progress=None, before_commit=None,
-    keep_rows: int = DEFAULT_KEEP_ROWS,
+    keep_rows: int = DEFAULT_KEEP_ROWS, keep=None,
 ) -> None:  # fmt: skip
     """Check every row of ``dataset`` with ``resource``, then write them all in one transaction (or none); the
-    results go to ``outcome``. Call under ``set_actor(user)``."""
+    results go to ``outcome``. Call under ``set_actor(user)``. ``keep``: at a dry run whose rows all pass, called
+    with what the rows would write, for the confirmation (``write_checked``; ``core.imports.checked``)."""
     try:
         with transaction.atomic():  # the preload reads in one snapshot
             resource.before_import(dataset, sheet_rows=sheet_rows)
@@ -143,8 +144,19 @@ def import_in_bulk(
     if progress is not None:
         progress(total, total)
     del dataset[:]  # the cells are no longer needed: their memory goes before the writes
+    if keep is not None and dry_run and not tally.counts[INVALID]:
+        keep({"pending": pending, "tally": tally})  # as they are before the trial write below
     if pending:
         _write(resource, pending, tally, outcome, dry_run=dry_run, before_commit=before_commit)
+    tally.finish(outcome)
+
+
+def write_checked(resource, checked: dict, outcome: ImportOutcome, *, before_commit=None) -> None:
+    """Write the rows a dry run checked and kept (``import_in_bulk(keep=...)``), in one transaction (or none),
+    without reading or checking the file again; the database's constraints still refuse what they refuse."""
+    tally: _Tally = checked["tally"]
+    if checked["pending"]:
+        _write(resource, checked["pending"], tally, outcome, dry_run=False, before_commit=before_commit)
     tally.finish(outcome)
 
 

@@ -13,12 +13,14 @@ import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.results import RowResult
 
 from core.audit import set_actor
 
+from . import checked as kept
 from .columns import HEADER_SEARCH_ROWS, Column, fill_merged, find_header, match_columns, needs_mapping
 from .files import Sheet, check_import_data, read_sheet
 from .resources import PortalModelResource
@@ -101,6 +103,8 @@ class ImportOutcome:
     columns: list[Column] = field(default_factory=list)
     #: Columns nobody recognised: the mapping step comes first (``sample``: a column's first values by position).
     needs_mapping: bool = False
+    #: A dry run's checked rows for its confirmation (``run_import(keep_check=True)``), signed; else None.
+    checked: bytes | None = None
     sample: dict[int, list[str]] = field(default_factory=dict)
     #: What the user should know but does not stop the import (a formula read as its text, merged cells).
     warnings: list[Issue] = field(default_factory=list)
@@ -150,8 +154,14 @@ def run_import(
     before_commit: Callable[[ImportOutcome], None] | None = None,
     saved_mapping: dict[str, str] | None = None,
     mapping: dict[str, str] | None = None,
+    keep_check: bool = False,
+    checked: bytes | None = None,
 ) -> ImportOutcome:
     """Check, read and import a file with ``resource`` as ``user``, in one transaction: all rows or none.
+
+    Fast path only: ``keep_check`` at a dry run whose rows all pass puts what they would write in
+    ``outcome.checked``; given back as ``checked`` to the confirmation, it is written without the file being
+    read and checked again, if it still holds (``core.imports.checked``; else the file is checked again).
 
     ``progress(done, total)`` is called now and then while the rows are checked; ``before_commit(outcome)``
     is called inside the transaction of a real import that succeeds, before it commits (an exception from it
@@ -159,6 +169,20 @@ def run_import(
     ``saved_mapping`` and ``mapping`` say which fields the file's unrecognised columns go to (see
     ``prepare_dataset``); a file whose columns still need mapping returns with ``outcome.needs_mapping``."""
     outcome = ImportOutcome(dry_run=dry_run)
+    bulk = getattr(resource, "bulk", False)
+    if bulk and (keep_check or checked is not None):
+        fingerprint = kept.fingerprint(
+            user=user, resource=resource, data=data, mapping={**(saved_mapping or {}), **(mapping or {})}
+        )
+    if bulk and checked is not None and not dry_run:
+        payload = kept.load(checked)
+        if payload is not None and kept.still_holds(payload, resource=resource, user=user, fingerprint_now=fingerprint):
+            resource.source_name, resource.source_data, resource.dry_run = name, data, False
+            from .bulk import write_checked
+
+            with set_actor(user):
+                write_checked(resource, payload, outcome, before_commit=before_commit)
+            return outcome
     try:
         check_import_data(data, fmt, name=name)
         sheet = read_sheet(data, fmt, name=name)
@@ -170,8 +194,12 @@ def run_import(
     del sheet
     if outcome.file_issues or outcome.needs_mapping:
         return outcome
-    if getattr(resource, "bulk", False):
+    if bulk:
         from .bulk import import_in_bulk
+
+        def keep(payload):
+            payload.update(fingerprint=fingerprint, checked_at=timezone.now())
+            outcome.checked = kept.dump(payload)
 
         with set_actor(user):
             import_in_bulk(
@@ -183,7 +211,10 @@ def run_import(
                 progress=progress,
                 before_commit=before_commit,
                 keep_rows=getattr(settings, "IMPORT_BACKGROUND_ROWS", 1000),
+                keep=keep if keep_check else None,
             )
+        if not outcome.ok:
+            outcome.checked = None
         return outcome
     resource.progress = progress
     with set_actor(user), transaction.atomic():

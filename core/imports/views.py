@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from . import checked as kept
 from .columns import save_mapping, saved_mapping
 from .files import CSV, XLSX, delete_import_file, estimate_rows, load_import_file, store_import_file
 from .forms import ColumnMappingForm, ImportUploadForm
@@ -128,7 +129,7 @@ def import_confirm(request, flow: ImportFlow):
         return redirect(flow.upload_url)
     _forget(request, flow)
     if not pending.get("ok"):
-        delete_import_file(pending.get("file"))
+        _delete_stored(pending.get("file"))
         messages.error(request, _("The file has problems, so nothing was imported; correct it and upload it again."))
         return redirect(flow.upload_url)
     data = load_import_file(pending.get("file", ""))
@@ -145,9 +146,10 @@ def import_confirm(request, flow: ImportFlow):
             name=pending.get("name", ""),
             saved_mapping=saved_mapping(flow.key, request.user),
             mapping=pending.get("mapping"),
+            checked=kept.fetch(pending["file"]),
         )
     finally:
-        delete_import_file(pending["file"])
+        _delete_stored(pending["file"])
     if outcome.ok:
         messages.success(request, import_summary(outcome))
         return redirect(flow.done_url)
@@ -198,14 +200,17 @@ def _check(request, flow: ImportFlow, data: bytes, pending: dict):
             name=name,
             saved_mapping=saved,
             mapping=mapping,
+            keep_check=True,
         )
     pending["ok"] = outcome.ok
     if outcome.ok:
         pending["file"] = pending.get("file") or store_import_file(data, fmt)
+        if outcome.checked:
+            kept.store(pending["file"], outcome.checked)  # the confirmation writes it without checking again
         pending["token"] = secrets.token_urlsafe(16)
         _remember(request, flow, pending)
     else:
-        delete_import_file(pending.pop("file", None))
+        _delete_stored(pending.pop("file", None))
     return render(request, "imports/preview.html", _preview_context(request, flow, outcome, pending, outcome.ok))
 
 
@@ -372,8 +377,14 @@ def _discard_pending(request, flow: ImportFlow) -> None:
     """A new upload replaces the previous one: its file goes."""
     pending = _pending(request, flow)
     if pending:
-        delete_import_file(pending.get("file"))
+        _delete_stored(pending.get("file"))
         _forget(request, flow)
+
+
+def _delete_stored(stored_file: str | None) -> None:
+    """A stored import file and the check kept for it."""
+    delete_import_file(stored_file)
+    kept.discard(stored_file)
 
 
 # Export ------------------------------------------------------------------------------------------------------
