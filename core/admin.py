@@ -1,6 +1,9 @@
 from auditlog.mixins import AuditlogHistoryAdminMixin
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .writes import CheckWrites
 
@@ -98,3 +101,54 @@ class ServiceModelAdmin(PortalModelAdmin):
         saved = self.service_save(request, stored, self.changes(form))
         if saved is not None and saved is not obj:
             obj.pk = saved.pk
+
+
+class MonthlyReviewAdmin(PortalModelAdmin):
+    """The admin of a month's report reviewed by the unit head (``core.models.MonthlyReview``). Such a report is
+    written, changed and submitted on the portal's pages through the app's services, so here every field is read
+    only and nothing is added. "Accept selected" calls the app's accept service (``accept(request, entry)``) for
+    each entry, with the same rules as the page (four eyes, only what is waiting), and reports each refusal; a
+    return needs a reason and is made on the entry's page, which each entry links to."""
+
+    actions = ["accept_selected"]
+
+    def accept(self, request, entry):
+        raise NotImplementedError
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_fields(self, request, obj=None):
+        fields = self.fields or [field.name for field in self.model._meta.fields if field.name != "id"]
+        return [*fields, "review_page"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description=gettext_lazy("review"))
+    def review_page(self, entry):
+        if entry.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', entry.get_absolute_url(), _("Accept or return it with a reason on its page")
+        )
+
+    @admin.action(description=gettext_lazy("Accept the selected entries"))
+    def accept_selected(self, request, queryset):
+        accepted = 0
+        for entry in queryset:
+            try:
+                self.accept(request, entry)
+            except PermissionDenied as error:
+                self.message_user(request, f"{entry}: {error}", messages.ERROR)
+            except ValidationError as error:
+                self.message_user(request, f"{entry}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                accepted += 1
+        if accepted:
+            self.message_user(
+                request,
+                ngettext("%(count)d entry was accepted.", "%(count)d entries were accepted.", accepted)
+                % {"count": accepted},
+                messages.SUCCESS,
+            )
