@@ -26,5 +26,3 @@ def test_the_api_refuses_a_report_for_a_month_to_come(issue_token, alice, measur
     assert response.status_code == 400, response.content
     assert response.json()["month"]
     assert not ProgressReport.objects.exists()
-
-

@@ -132,7 +132,9 @@ class TestNoProgressForAMonthToCome:
     def test_the_import_names_the_month_column(self, settings, tmp_path, alice, project_a):
         settings.MEDIA_ROOT = tmp_path
         with translation.override("en"):
-            outcome = run(ProgressResource, alice, [progress_row(project_a, "2020-06"), progress_row(project_a, "2099-01")])
+            outcome = run(
+                ProgressResource, alice, [progress_row(project_a, "2020-06"), progress_row(project_a, "2099-01")]
+            )
             month = ProgressResource().fields["month"].column_name
 
         assert issues(outcome) == [(3, month)]
