@@ -1,6 +1,8 @@
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
+from django.forms.models import construct_instance
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -60,7 +62,23 @@ class ServiceModelAdmin(PortalModelAdmin):
     """An admin whose saves go through the app's service, like every other door: ``service_save(request, obj,
     changes, writes)`` calls it (``obj`` as stored, ``changes`` the changed form fields). The form runs the service
     with ``CheckWrites`` first, so a refusal shows under its field like any form error; ``save_model`` then runs
-    it for real. Workflow fields belong in ``readonly_fields``."""
+    it for real. Workflow fields belong in ``readonly_fields``.
+
+    ``validated_by_service = True``: the form leaves the model's validation to the service, for a service that
+    normalises what it is given before it validates (a credit code or a plate in lower case, with spaces): the
+    service's errors show under the fields all the same. The fields in ``normalised_fields`` then take a value
+    longer than the column while it still has its spaces."""
+
+    validated_by_service = False
+    normalised_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.normalised_fields:
+            field.max_length = None
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+            field.widget.attrs.pop("maxlength", None)
+        return field
 
     def service_save(self, request, obj, changes: dict, writes=None):
         raise NotImplementedError
@@ -72,7 +90,13 @@ class ServiceModelAdmin(PortalModelAdmin):
         class ServiceForm(form_class):
             def _post_clean(self):
                 stored = type(self.instance)._default_manager.get(pk=self.instance.pk) if self.instance.pk else None
-                super()._post_clean()
+                if admin_.validated_by_service:
+                    try:
+                        self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+                    except ValidationError as error:
+                        self._update_errors(error)
+                else:
+                    super()._post_clean()
                 if self.errors:
                     return
                 try:

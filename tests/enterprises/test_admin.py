@@ -46,7 +46,14 @@ def enterprise_data(unit, **changes) -> dict:
 
 
 def vehicle_data(enterprise, **changes) -> dict:
-    return {"plate": "湘A54321", "enterprise": enterprise.pk, "vehicle_class": "scheduled_bus", "seats": 45, **changes}
+    return {
+        "plate": "湘A54321",
+        "enterprise": enterprise.pk,
+        "vehicle_class": "scheduled_bus",
+        "seats": 45,
+        "status": "operating",
+        **changes,
+    }
 
 
 def spaced(code: str) -> str:
