@@ -45,6 +45,8 @@ class MeasureAdmin(PortalModelAdmin):
     list_select_related = ["key_task__plan", "lead_unit", "responsible_leader"]
     search_fields = ["title", "text"]
     filter_horizontal = ["cooperating_units"]
+    # Taken from the accepted reports (progress_report_accept) and set by a leader's step (measure_supervise).
+    readonly_fields = ["progress", "supervised_at", "supervised_by", "supervision_note"]
     inlines = [CheckpointInline]
 
 

@@ -13,6 +13,7 @@ from plans import services
 from plans.choices import ReportState
 from plans.models import ProgressReport
 from tests.factories import ProgressReportFactory
+from tests.plans.test_audit import measure_admin_data
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +186,22 @@ class TestTheAdminReviewsThroughTheService:
 
         assert response.redirect_chain[-1][0].startswith(reverse("admin:login"))
         assert reload(submitted_a).state == ReportState.SUBMITTED
+
+
+class TestTheMeasureAdmin:
+    """A measure's progress comes from its accepted reports and its supervision is a leader's step (services):
+    the admin shows them and changes neither."""
+
+    def test_progress_and_supervision_are_read_only(self, login, admin_user, leo, measure_a):
+        url = reverse("admin:plans_measure_change", args=[measure_a.pk])
+        client = login(admin_user)
+
+        form = client.get(url).context["adminform"].form
+        assert not {"progress", "supervised_at", "supervised_by", "supervision_note"} & set(form.fields)
+        data = measure_admin_data(measure_a, title="改名", progress=99, supervised_by=leo.pk, supervision_note="督办")
+        data.update(supervised_at_0="2020-06-01", supervised_at_1="10:00:00")
+        response = client.post(url, data)
+
+        assert response.status_code == 302
+        measure_a.refresh_from_db()
+        assert (measure_a.title, measure_a.progress, measure_a.supervised_by) == ("改名", 10, None)
