@@ -142,6 +142,9 @@ class MonthlyReviewAdmin(PortalModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # shown, not saved: the action and the page change it
+
     def get_fields(self, request, obj=None):
         fields = self.fields or [field.name for field in self.model._meta.fields if field.name != "id"]
         return [*fields, "review_page"]

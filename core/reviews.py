@@ -33,7 +33,8 @@ def check_month(month: datetime.date) -> None:
 
 
 def awaiting_review(queryset, user):
-    """What ``user`` may review of ``queryset``'s model: its ``restrict(user, "review")`` but what ``user`` wrote."""
+    """What ``user`` may review of ``queryset``'s model: its ``restrict(user, "review")`` but what ``user`` wrote
+    (four eyes: nobody accepts or returns their own report, not a unit head, not an administrator)."""
     return queryset.restrict(user, "review").exclude(author_id=user.pk)
 
 
@@ -71,7 +72,7 @@ def review_take_up(
         raise ValidationError(not_waiting)
     if not model.objects.restrict(user, "review").filter(pk=locked.pk).exists():
         raise PermissionDenied(refused)
-    if locked.author_id == user.pk:
+    if not awaiting_review(model.objects, user).filter(pk=locked.pk).exists():  # four eyes
         raise PermissionDenied(_("You may not review your own report: somebody else accepts or returns it."))
     locked.reviewed_by = user
     locked.reviewed_at = timezone.now()
