@@ -1,6 +1,11 @@
 from auditlog.mixins import AuditlogHistoryAdminMixin
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
+from django.forms.models import construct_instance
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .writes import CheckWrites
 
@@ -57,7 +62,23 @@ class ServiceModelAdmin(PortalModelAdmin):
     """An admin whose saves go through the app's service, like every other door: ``service_save(request, obj,
     changes, writes)`` calls it (``obj`` as stored, ``changes`` the changed form fields). The form runs the service
     with ``CheckWrites`` first, so a refusal shows under its field like any form error; ``save_model`` then runs
-    it for real. Workflow fields belong in ``readonly_fields``."""
+    it for real. Workflow fields belong in ``readonly_fields``.
+
+    ``validated_by_service = True``: the form leaves the model's validation to the service, for a service that
+    normalises what it is given before it validates (a credit code or a plate in lower case, with spaces): the
+    service's errors show under the fields all the same. The fields in ``normalised_fields`` then take a value
+    longer than the column while it still has its spaces."""
+
+    validated_by_service = False
+    normalised_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.normalised_fields:
+            field.max_length = None
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+            field.widget.attrs.pop("maxlength", None)
+        return field
 
     def service_save(self, request, obj, changes: dict, writes=None):
         raise NotImplementedError
@@ -69,7 +90,13 @@ class ServiceModelAdmin(PortalModelAdmin):
         class ServiceForm(form_class):
             def _post_clean(self):
                 stored = type(self.instance)._default_manager.get(pk=self.instance.pk) if self.instance.pk else None
-                super()._post_clean()
+                if admin_.validated_by_service:
+                    try:
+                        self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+                    except ValidationError as error:
+                        self._update_errors(error)
+                else:
+                    super()._post_clean()
                 if self.errors:
                     return
                 try:
@@ -98,3 +125,57 @@ class ServiceModelAdmin(PortalModelAdmin):
         saved = self.service_save(request, stored, self.changes(form))
         if saved is not None and saved is not obj:
             obj.pk = saved.pk
+
+
+class MonthlyReviewAdmin(PortalModelAdmin):
+    """The admin of a month's report reviewed by the unit head (``core.models.MonthlyReview``). Such a report is
+    written, changed and submitted on the portal's pages through the app's services, so here every field is read
+    only and nothing is added. "Accept selected" calls the app's accept service (``accept(request, entry)``) for
+    each entry, with the same rules as the page (four eyes, only what is waiting), and reports each refusal; a
+    return needs a reason and is made on the entry's page, which each entry links to."""
+
+    actions = ["accept_selected"]
+
+    def accept(self, request, entry):
+        raise NotImplementedError
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # shown, not saved: the action and the page change it
+
+    def get_fields(self, request, obj=None):
+        fields = self.fields or [field.name for field in self.model._meta.fields if field.name != "id"]
+        return [*fields, "review_page"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description=gettext_lazy("review"))
+    def review_page(self, entry):
+        if entry.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', entry.get_absolute_url(), _("Accept or return it with a reason on its page")
+        )
+
+    @admin.action(description=gettext_lazy("Accept the selected entries"))
+    def accept_selected(self, request, queryset):
+        accepted = 0
+        for entry in queryset:
+            try:
+                self.accept(request, entry)
+            except PermissionDenied as error:
+                self.message_user(request, f"{entry}: {error}", messages.ERROR)
+            except ValidationError as error:
+                self.message_user(request, f"{entry}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                accepted += 1
+        if accepted:
+            self.message_user(
+                request,
+                ngettext("%(count)d entry was accepted.", "%(count)d entries were accepted.", accepted)
+                % {"count": accepted},
+                messages.SUCCESS,
+            )

@@ -3,14 +3,19 @@ projects' monthly progress share: submit, take up for review, accept, return wit
 (``progress_report_accept``, ``progress_accept``, …) call these inside their own transaction and add what is
 theirs (the measure taking the progress, the wording of the refusals).
 
-The model's ``objects`` must have ``restrict(user, action)`` with the actions ``view``, ``change`` and ``review``."""
+The model's ``objects`` must have ``restrict(user, action)`` with the actions ``view``, ``change`` and ``review``,
+and the model an ``author``. Two rules live here for both apps: nobody reviews an entry they wrote (four eyes:
+``review_take_up``, and ``awaiting_review`` for the queues and the pages' buttons), and no entry is for a month
+after the current one (``check_month``, which the create and update services and the imports call)."""
 
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from . import clock
 from .audit import set_actor
 from .choices import ReviewState
 from .models import MonthlyReview
@@ -19,6 +24,18 @@ from .models import MonthlyReview
 def first_of_month(day: datetime.date) -> datetime.date:
     """The month a monthly report is for, as its first day (the models' month_first_day constraint)."""
     return day.replace(day=1)
+
+
+def check_month(month: datetime.date) -> None:
+    """Refuse (under ``month``) a month after the current one: nobody reports on a month that has not begun."""
+    if first_of_month(month) > first_of_month(clock.today()):
+        raise ValidationError({"month": _("You cannot report on a month that has not begun.")})
+
+
+def awaiting_review(queryset, user):
+    """What ``user`` may review of ``queryset``'s model: its ``restrict(user, "review")`` but what ``user`` wrote
+    (four eyes: nobody accepts or returns their own report, not a unit head, not an administrator)."""
+    return queryset.restrict(user, "review").exclude(author_id=user.pk)
 
 
 def review_mark_submitted(entry: MonthlyReview) -> None:
@@ -55,6 +72,8 @@ def review_take_up(
         raise ValidationError(not_waiting)
     if not model.objects.restrict(user, "review").filter(pk=locked.pk).exists():
         raise PermissionDenied(refused)
+    if not awaiting_review(model.objects, user).filter(pk=locked.pk).exists():  # four eyes
+        raise PermissionDenied(_("You may not review your own report: somebody else accepts or returns it."))
     locked.reviewed_by = user
     locked.reviewed_at = timezone.now()
     return locked

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import set_actor
 from core.permissions import require_in
+from core.writes import Writes
 from organisation.models import Unit
 
 from .choices import ListStatus
@@ -83,36 +84,40 @@ def _normalise_vehicle(values: dict) -> dict:
 # Enterprises ------------------------------------------------------------------------------------------------
 
 
-def enterprise_create(*, user, supervising_unit: Unit | None = None, **values) -> Enterprise:
+def enterprise_create(
+    *, user, supervising_unit: Unit | None = None, writes: Writes | None = None, **values
+) -> Enterprise:
     """Register an enterprise. A unit member's enterprise is supervised by their own unit (the default);
-    administrators may name any unit."""
+    administrators may name any unit. The credit code is normalised (upper case, no spaces) before it is checked."""
+    writes = writes or Writes()
     _check_fields(values, ENTERPRISE_FIELDS)
     if supervising_unit is None and user.is_authenticated and user.is_unit_member:
         supervising_unit = user.unit
     if not may_create_enterprise(user) or not may_supervise(user, supervising_unit):
         raise PermissionDenied(_("You may not register enterprises for this unit."))
     enterprise = Enterprise(supervising_unit=supervising_unit, **_normalise_enterprise(values))
-    with set_actor(user), transaction.atomic():
-        enterprise.full_clean()
-        enterprise.save()
+    with writes.atomic(user):
+        writes.clean(enterprise)
+        writes.save(enterprise)
     return enterprise
 
 
-def enterprise_update(*, user, enterprise: Enterprise, **changes) -> Enterprise:
-    """Change an enterprise's facts. Only administrators hand an enterprise over to another supervising unit.
-    The red/black listing has its own services."""
+def enterprise_update(*, user, enterprise: Enterprise, writes: Writes | None = None, **changes) -> Enterprise:
+    """Change an enterprise's facts (the credit code normalised). Only administrators hand an enterprise over to
+    another supervising unit. The red/black listing has its own services."""
+    writes = writes or Writes()
     _check_fields(changes, ENTERPRISE_FIELDS)
-    require_in(Enterprise.objects.restrict(user, "change"), enterprise, _("You may not change this enterprise."))
+    writes.require(user, "change", enterprise, _("You may not change this enterprise."))
     new_unit = changes.get("supervising_unit")
     if new_unit is not None and new_unit.pk != enterprise.supervising_unit_id and not may_supervise(user, new_unit):
         raise PermissionDenied(_("Only administrators may hand an enterprise over to another unit."))
     changes = _normalise_enterprise(changes)
-    with set_actor(user), transaction.atomic():
-        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    with writes.atomic(user):
+        enterprise = writes.lock(enterprise)
         for field, value in changes.items():
             setattr(enterprise, field, value)
-        enterprise.full_clean()
-        enterprise.save()
+        writes.clean(enterprise)
+        writes.save(enterprise)
     return enterprise
 
 
@@ -157,37 +162,32 @@ def enterprise_list_clear(*, user, enterprise: Enterprise) -> Enterprise:
 # Vehicles ---------------------------------------------------------------------------------------------------
 
 
-def vehicle_create(*, user, enterprise: Enterprise, **values) -> Vehicle:
-    """Register a vehicle of an enterprise the user may change."""
+def vehicle_create(*, user, enterprise: Enterprise, writes: Writes | None = None, **values) -> Vehicle:
+    """Register a vehicle of an enterprise the user may change (the plate normalised: upper case, no spaces)."""
+    writes = writes or Writes()
     _check_fields(values, VEHICLE_FIELDS)
-    require_in(
-        Enterprise.objects.restrict(user, "change"),
-        enterprise,
-        _("You may not register vehicles for this enterprise."),
-    )
+    writes.require(user, "change", enterprise, _("You may not register vehicles for this enterprise."))
     vehicle = Vehicle(enterprise=enterprise, **_normalise_vehicle(values))
-    with set_actor(user), transaction.atomic():
-        vehicle.full_clean()
-        vehicle.save()
+    with writes.atomic(user):
+        writes.clean(vehicle)
+        writes.save(vehicle)
     return vehicle
 
 
-def vehicle_update(*, user, vehicle: Vehicle, **changes) -> Vehicle:
-    """Change a vehicle; moving it to another enterprise (过户) needs the right to change both."""
+def vehicle_update(*, user, vehicle: Vehicle, writes: Writes | None = None, **changes) -> Vehicle:
+    """Change a vehicle (the plate normalised); moving it to another enterprise (过户) needs the right to change
+    both."""
+    writes = writes or Writes()
     _check_fields(changes, VEHICLE_FIELDS)
-    require_in(Vehicle.objects.restrict(user, "change"), vehicle, _("You may not change this vehicle."))
+    writes.require(user, "change", vehicle, _("You may not change this vehicle."))
     new_enterprise = changes.get("enterprise")
     if new_enterprise is not None and new_enterprise.pk != vehicle.enterprise_id:
-        require_in(
-            Enterprise.objects.restrict(user, "change"),
-            new_enterprise,
-            _("You may not move vehicles to this enterprise."),
-        )
+        writes.require(user, "change", new_enterprise, _("You may not move vehicles to this enterprise."))
     changes = _normalise_vehicle(changes)
-    with set_actor(user), transaction.atomic():
-        vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    with writes.atomic(user):
+        vehicle = writes.lock(vehicle)
         for field, value in changes.items():
             setattr(vehicle, field, value)
-        vehicle.full_clean()
-        vehicle.save()
+        writes.clean(vehicle)
+        writes.save(vehicle)
     return vehicle

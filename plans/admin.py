@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from core.admin import PortalModelAdmin
+from core.admin import MonthlyReviewAdmin, PortalModelAdmin
 
+from . import services
 from .models import (
     Checkpoint,
     KeyTask,
@@ -44,22 +45,39 @@ class MeasureAdmin(PortalModelAdmin):
     list_select_related = ["key_task__plan", "lead_unit", "responsible_leader"]
     search_fields = ["title", "text"]
     filter_horizontal = ["cooperating_units"]
+    # Taken from the accepted reports (progress_report_accept) and set by a leader's step (measure_supervise).
+    readonly_fields = ["progress", "supervised_at", "supervised_by", "supervision_note"]
     inlines = [CheckpointInline]
 
 
-class ReportProblemInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """A report's parts, written with the report on its page: shown here, not changed."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReportProblemInline(ReadOnlyInline):
     model = ReportProblem
-    extra = 0
+    fields = readonly_fields = ["category", "description"]
 
 
-class ReportAttachmentInline(admin.TabularInline):
+class ReportAttachmentInline(ReadOnlyInline):
     model = ReportAttachment
-    extra = 0
-    readonly_fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
+    fields = readonly_fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(PortalModelAdmin):
+class ProgressReportAdmin(MonthlyReviewAdmin):
+    """Reports are written and reviewed through the services (``MonthlyReviewAdmin``): read only here, accepted
+    by the action, returned on their page."""
+
     list_display = ["__str__", "state", "progress", "author", "submitted_at", "reviewed_by"]
     # In the model's own order (MonthlyReview's fields would otherwise come first).
     fields = [
@@ -69,6 +87,9 @@ class ProgressReportAdmin(PortalModelAdmin):
     list_filter = ["state", "measure__lead_unit"]
     list_select_related = ["measure__key_task", "author", "reviewed_by"]
     inlines = [ReportProblemInline, ReportAttachmentInline]
+
+    def accept(self, request, entry):
+        services.progress_report_accept(user=request.user, report=entry)
 
 
 @admin.register(MeasureComment)

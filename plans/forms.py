@@ -3,7 +3,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ProblemCategory
@@ -37,12 +36,6 @@ class ReportForm(BootstrapFormMixin, forms.Form):
         }
         if month_fixed:
             self.fields["month"].disabled = True
-
-    def clean_month(self):
-        month = self.cleaned_data["month"]
-        if month > timezone.localdate():
-            raise ValidationError(_("You cannot report on a month that has not begun."))
-        return month
 
 
 class ProblemForm(BootstrapFormMixin, forms.Form):

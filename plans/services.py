@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.audit import set_actor
 from core.permissions import require_in
 from core.reviews import (
+    check_month,
     first_of_month,
     review_accept,
     review_mark_submitted,
@@ -144,8 +145,10 @@ def progress_report_create(
     attachments: Sequence = (),
     submit: bool = False,
 ) -> ProgressReport:
-    """A member of the lead unit writes the month's report, as a draft or submitted at once."""
+    """A member of the lead unit writes the month's report (not for a month to come), as a draft or submitted at
+    once."""
     require_in(Measure.objects.restrict(user, "change"), measure, _("Only the lead unit reports on this measure."))
+    check_month(month)
     if measure.status == MeasureStatus.CANCELLED:
         raise ValidationError(_("This measure is cancelled; it takes no more reports."))
     report = ProgressReport(
@@ -174,6 +177,7 @@ def progress_report_update(
     require_in(ProgressReport.objects.restrict(user, "change"), report, _("This report can no longer be changed."))
     with set_actor(user), transaction.atomic():
         report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+        check_month(report.month)
         report.text = text.strip()
         report.progress = progress
         if submit:

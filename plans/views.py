@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.reviews import awaiting_review
 from core.uploads import stored_file_response
 from core.views import paginate, review_decide
 
@@ -268,7 +269,7 @@ def report_detail(request, pk):
             "problems": report.problems.all(),
             "attachments": report.attachments.all(),
             "can_change": ProgressReport.objects.restrict(user, "change").filter(pk=pk).exists(),
-            "can_review": ProgressReport.objects.restrict(user, "review").filter(pk=pk).exists(),
+            "can_review": awaiting_review(ProgressReport.objects, user).filter(pk=pk).exists(),
             "review_form": ReviewForm(),
         },
     )
@@ -302,7 +303,7 @@ def report_review(request, pk):
 def review_queue(request):
     if not (request.user.is_unit_head or request.user.is_administrator):
         raise PermissionDenied
-    reports = ProgressReport.objects.restrict(request.user, "review").for_list().order_by("submitted_at")
+    reports = awaiting_review(ProgressReport.objects, request.user).for_list().order_by("submitted_at")
     return render(request, "plans/review_queue.html", {"page_obj": paginate(request, reports)})
 
 

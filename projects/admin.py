@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from core.admin import PortalModelAdmin
+from core.admin import MonthlyReviewAdmin, PortalModelAdmin
 
+from . import services
 from .models import (
     Blocker,
     FundingSource,
@@ -44,19 +45,34 @@ class ProjectAdmin(PortalModelAdmin):
     inlines = [ListingInline, FundingInline, PlanInline, MilestoneInline]
 
 
-class BlockerInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """A month's parts, recorded with it on its page: shown here, not changed."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class BlockerInline(ReadOnlyInline):
     model = Blocker
-    extra = 0
+    fields = readonly_fields = ["category", "description"]
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(ReadOnlyInline):
     model = ProgressPhoto
-    extra = 0
-    readonly_fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
+    fields = readonly_fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
 
 
 @admin.register(MonthlyProgress)
-class MonthlyProgressAdmin(PortalModelAdmin):
+class MonthlyProgressAdmin(MonthlyReviewAdmin):
+    """Monthly progress is recorded and reviewed through the services (``MonthlyReviewAdmin``): read only here,
+    accepted by the action, returned on its page."""
+
     list_display = ["__str__", "state", "investment", "physical_progress", "author", "submitted_at", "reviewed_by"]
     # In the model's own order (MonthlyReview's fields would otherwise come first).
     fields = [
@@ -66,3 +82,6 @@ class MonthlyProgressAdmin(PortalModelAdmin):
     list_filter = ["state", "project__responsible_unit"]
     list_select_related = ["project", "author", "reviewed_by"]
     inlines = [BlockerInline, PhotoInline]
+
+    def accept(self, request, entry):
+        services.progress_accept(user=request.user, progress=entry)

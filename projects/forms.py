@@ -149,12 +149,6 @@ class ProgressForm(BootstrapFormMixin, forms.Form):
         if month_fixed:
             self.fields["month"].disabled = True
 
-    def clean_month(self):
-        month = self.cleaned_data["month"]
-        if month > timezone.localdate():
-            raise ValidationError(_("You cannot report on a month that has not begun."))
-        return month
-
     def clean(self):
         data = super().clean()
         if data.get("confirm_over_total") and not (data.get("over_total_reason") or "").strip():

@@ -7,7 +7,8 @@ The lists, funding amounts and the year's planned investment are columns of the 
 
 Monthly progress: each row adds one month's progress of a project, submitted for review (the import never
 changes a month already recorded: a month recorded in the portal or twice in the file is a row error). The
-over-total rule is the service's (``services.check_over_total``): a cumulative above the project's total
+over-total rule is the service's (``services.check_over_total``), and so is the rule that no month is after the
+current one (``core.reviews.check_month``): a cumulative above the project's total
 investment needs the confirmation and the reason columns.
 
 Everything is looked up in bulk before the first row.
@@ -39,6 +40,7 @@ from core.imports.widgets import (
     YesNoWidget,
     clean_text,
 )
+from core.reviews import check_month
 from organisation.imports import townships_widget, unit_widget
 from organisation.models import User
 
@@ -480,6 +482,15 @@ class ProjectResource(PortalModelResource):
 # Monthly progress -----------------------------------------------------------------------------------------
 
 
+def _month_refusals(month: datetime.date) -> list[str]:
+    """The service's refusals of ``month`` (one after the current month), for the month column."""
+    try:
+        check_month(month)
+    except ValidationError as error:
+        return error.message_dict["month"]
+    return []
+
+
 class ProgressResource(PortalModelResource):
     project = Field(
         attribute="project",
@@ -625,7 +636,10 @@ class ProgressResource(PortalModelResource):
             add_error(errors, "project", _("You may not report on project “%(name)s”.") % {"name": project.name})
             return
         key = (project.pk, month)
-        if key in self._recorded:
+        if to_come := _month_refusals(month):
+            for message in to_come:
+                add_error(errors, "month", message)
+        elif key in self._recorded:
             add_error(
                 errors,
                 "month",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.audit import set_actor
 from core.permissions import require_in
 from core.reviews import (
+    check_month,
     first_of_month,
     review_accept,
     review_mark_submitted,
@@ -253,10 +254,12 @@ def progress_create(
     over_total_reason: str = "",
     submit: bool = False,
 ) -> MonthlyProgress:
-    """A member of the responsible unit records a month's progress, as a draft or submitted at once."""
+    """A member of the responsible unit records a month's progress (not for a month to come), as a draft or
+    submitted at once."""
     require_in(
         Project.objects.restrict(user, "change"), project, _("Only the responsible unit reports on this project.")
     )
+    check_month(month)
     progress = MonthlyProgress(project=project, month=first_of_month(month), author=user)
     with set_actor(user), transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).first()  # one writer of a project's months
@@ -294,6 +297,7 @@ def progress_update(
     with set_actor(user), transaction.atomic():
         Project.objects.select_for_update().filter(pk=progress.project_id).first()
         progress = MonthlyProgress.objects.select_related("project").get(pk=progress.pk)
+        check_month(progress.month)
         _apply_values(
             progress,
             investment=investment,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.choices import ProblemCategory
+from core.reviews import awaiting_review
 from core.uploads import stored_file_response
 from core.views import paginate, review_decide, year_param
 
@@ -277,7 +278,7 @@ def progress_detail(request, pk):
             "blockers": progress.blockers.all(),
             "photos": progress.photos.all(),
             "can_change": MonthlyProgress.objects.restrict(user, "change").filter(pk=pk).exists(),
-            "can_review": MonthlyProgress.objects.restrict(user, "review").filter(pk=pk).exists(),
+            "can_review": awaiting_review(MonthlyProgress.objects, user).filter(pk=pk).exists(),
             "review_form": ReviewForm(),
         },
     )
@@ -312,7 +313,7 @@ def review_queue(request):
     if not (request.user.is_unit_head or request.user.is_administrator):
         raise PermissionDenied
     rows = (
-        MonthlyProgress.objects.restrict(request.user, "review").for_list().with_totals().order_by("submitted_at", "pk")
+        awaiting_review(MonthlyProgress.objects, request.user).for_list().with_totals().order_by("submitted_at", "pk")
     )
     return render(request, "projects/review_queue.html", {"page_obj": paginate(request, rows)})
 
