@@ -900,7 +900,13 @@ def _calamine_rows(data: bytes, fmt: str, name: str, formulas: list):
     from python_calamine import PasswordError
 
     try:
-        ods_formulas = _ods_formulas(data) if fmt == ODS else {}
+        blocks = []
+        if fmt == ODS:  # the cells bound again (as the check does), before calamine builds the sheet
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                cells, blocks = _ods_scan(archive, want_formulas=True)
+        else:
+            cells = _xls_cells(data, name)
+        _check_count("cells", cells, name)
         with _calamine_workbook(data) as workbook:
             sheet = workbook.get_sheet_by_index(0)
             end = sheet.end
@@ -921,12 +927,17 @@ def _calamine_rows(data: bytes, fmt: str, name: str, formulas: list):
         raise ValidationError(
             _("%(name)s cannot be read as a spreadsheet.") % {"name": name}, code="damaged"
         ) from error
+    active, upcoming = [], iter(blocks)
+    following = next(upcoming, None)
     for index, row in enumerate(rows):
         number = index + 1
         values = [_calamine_value(value) for value in row[:MAX_COLUMNS]]
-        for column in range(1, len(values) + 1):
-            text = ods_formulas.get((number, column))
-            if text is not None:
+        while following is not None and following[0] <= number:
+            active.append(following)
+            following = next(upcoming, None)
+        active = [block for block in active if block[1] >= number]
+        for _first_row, _last_row, first_col, last_col, text in active:
+            for column in range(first_col, min(last_col, len(values)) + 1):
                 values[column - 1] = text
                 formulas.append((number, column, text))
         yield number, values
@@ -940,20 +951,14 @@ def _calamine_value(value):
     return value
 
 
-def _ods_formulas(data: bytes) -> dict[tuple[int, int], str]:
-    """The formula cells of an .ods file's first table ((row, column) → ``=…``), from its checked content.xml."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return _ods_scan(archive)[1]
-
-
-def _ods_scan(archive: zipfile.ZipFile) -> tuple[int, dict]:
+def _ods_scan(archive: zipfile.ZipFile, *, want_formulas: bool = False) -> tuple[int, list]:
     """The cells calamine would hold for the first table of a checked content.xml (its rows and columns up to the
-    last cell with a value, repeats counted: a few bytes can repeat a cell a million times) and its formulas."""
+    last cell with a value, repeats counted: a few bytes can repeat a cell a million times) and, with
+    ``want_formulas``, its formula cells as blocks (a repeated cell is one block), in the order of their rows."""
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0 "
     office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0 "
     state = {"table": 0, "row": 0, "col": 0, "repeat_rows": 1, "rows": 0, "cols": 0, "done": False}
-    formulas: dict[tuple[int, int], str] = {}
-    most = max_import_cells()
+    formulas: list[tuple[int, int, int, int, str]] = []  # (first row, last row, first column, last column, text)
     parser = expat.ParserCreate(namespace_separator=" ")
 
     def start(tag, attributes):
@@ -974,12 +979,11 @@ def _ods_scan(archive: zipfile.ZipFile) -> tuple[int, dict]:
             if attributes.get(office_ns + "value-type") or formula:
                 state["cols"] = max(state["cols"], state["col"])
                 state["rows"] = state["row"] + state["repeat_rows"]
-            if formula and len(formulas) < most:
+            if formula and want_formulas:
                 text = formula.split(":", 1)[1] if re.match(r"^[a-z]+:=", formula) else formula
                 text = text if text.startswith("=") else "=" + text
-                for row in range(state["row"] + 1, state["row"] + min(state["repeat_rows"], most) + 1):
-                    for column in range(first, min(state["col"], MAX_COLUMNS) + 1):
-                        formulas[row, column] = text
+                last_row = state["row"] + state["repeat_rows"]
+                formulas.append((state["row"] + 1, last_row, first, min(state["col"], MAX_COLUMNS), text))
 
     def end(tag):
         if tag == table_ns + "table-row" and state["table"] == 1:

@@ -350,6 +350,29 @@ class TestOds:
         assert sheet.rows == [(1, ["a"]), (2, ["=SUM([.A1:.A3])"])]
         assert sheet.formulas == [(2, 1, "=SUM([.A1:.A3])")]
 
+    def test_a_repeated_formula_cell_is_read_in_each_of_its_cells(self):
+        rows = (
+            b"<table:table-row>" + text_cell("a") + text_cell("b") + b"</table:table-row>"
+            b'<table:table-row table:number-rows-repeated="2">'
+            b'<table:table-cell table:number-columns-repeated="2" table:formula="of:=[.A1]" office:value-type="float"'
+            b' office:value="1"/></table:table-row>'
+        )
+        sheet = read_sheet(ods_bytes(rows), "ods")
+        assert sheet.rows == [(1, ["a", "b"]), (2, ["=[.A1]", "=[.A1]"]), (3, ["=[.A1]", "=[.A1]"])]
+        assert len(sheet.formulas) == 4
+
+    def test_a_formula_repeated_a_million_times_is_refused_quickly(self):
+        rows = (
+            b'<table:table-row table:number-rows-repeated="1000000">'
+            b'<table:table-cell table:number-columns-repeated="200" table:formula="of:=1" office:value-type="float"'
+            b' office:value="1"/></table:table-row>'
+        )
+        data = ods_bytes(rows)
+        with pytest.raises(ValidationError, match="more than 2000000 cells"):
+            check_import_data(data, "ods", name="bomb.ods")
+        with pytest.raises(ValidationError, match="more than 2000000 cells"):
+            read_sheet(data, "ods", name="bomb.ods")
+
 
 class TestXls:
     def test_an_xls_is_read_into_the_same_table(self):
