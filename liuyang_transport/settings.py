@@ -169,6 +169,9 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)  # rows of one import file
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 2_000_000)  # cells of its sheet (a 10 MB file may claim many more)
+# different texts of a workbook (its shared strings); never more than IMPORT_MAX_CELLS (core.imports.files)
+IMPORT_MAX_SHARED_STRINGS = env_int("IMPORT_MAX_SHARED_STRINGS", IMPORT_MAX_CELLS)
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 1000)  # more rows: a background job (core.imports.jobs)
 IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 1000)  # rows per bulk insert/update on the fast path
 IMPORT_MAX_ISSUES = env_int("IMPORT_MAX_ISSUES", 1000)  # row problems kept by the fast path

@@ -12,13 +12,14 @@ from .files import check_import_upload
 class ImportUploadForm(BootstrapFormMixin, forms.Form):
     """The file to import; checked (size, real content, safe XML, encoding) before anything parses it."""
 
-    file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+    file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _("An Excel workbook (.xlsx) or a CSV file, at most %(size)s.") % {
-            "size": filesizeformat(settings.IMPORT_MAX_BYTES)
-        }
+        self.fields["file"].help_text = _(
+            "An Excel workbook (.xlsx or Excel 97-2003 .xls), an OpenDocument spreadsheet (.ods) or a CSV file, "
+            "at most %(size)s."
+        ) % {"size": filesizeformat(settings.IMPORT_MAX_BYTES)}
         self.file_format = None
         self.file_data = b""
 

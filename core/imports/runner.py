@@ -317,14 +317,17 @@ def prepare_dataset(
     for number, _values in data:
         for column in mapped:
             if (number, column.position) in by_cell:
-                outcome.warnings.append(
-                    Issue(
-                        number,
-                        resource.fields[column.field].column_name,
-                        _("Cell %(cell)s holds a formula; it is imported as its text “%(formula)s”, not its result.")
-                        % {"cell": f"{column.letter}{number}", "formula": by_cell[number, column.position]},
-                    )
-                )
+                cell, formula = f"{column.letter}{number}", by_cell[number, column.position]
+                if formula:
+                    message = _(
+                        "Cell %(cell)s holds a formula; it is imported as its text “%(formula)s”, not its result."
+                    ) % {"cell": cell, "formula": formula}
+                else:
+                    message = _(
+                        "Cell %(cell)s holds a formula whose text is kept elsewhere in the workbook; its last "
+                        "computed value is imported."
+                    ) % {"cell": cell}
+                outcome.warnings.append(Issue(number, resource.fields[column.field].column_name, message))
     for cells in merged_in_data:
         outcome.warnings.append(
             Issue(None, "", _("The merged cells %(cells)s were read as the same value in each row.") % {"cells": cells})

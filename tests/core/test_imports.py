@@ -91,8 +91,8 @@ class TestUploadChecks:
             check_import_upload(upload("big.csv", b"a,b\n" + b"1,2\n" * 100))
 
     def test_other_extensions_are_refused(self):
-        with pytest.raises(ValidationError, match=r"only Excel workbooks \(.xlsx\) and CSV files"):
-            check_import_upload(upload("measures.xls", b"\xd0\xcf\x11\xe0"))
+        with pytest.raises(ValidationError, match=r"only .xlsx, .xls, .ods and .csv files"):
+            check_import_upload(upload("measures.doc", b"\xd0\xcf\x11\xe0"))
 
     def test_a_text_file_named_xlsx_is_refused(self):
         with pytest.raises(ValidationError, match="is not an Excel workbook") as caught:
