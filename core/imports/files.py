@@ -595,9 +595,9 @@ def read_table(data: bytes, fmt: str, *, name: str = "") -> Table:
     return table
 
 
-def _rows(data: bytes, fmt: str, name: str, formulas: list):
+def _rows(data: bytes, fmt: str, name: str, formulas: list, merged: list | None = None):
     if fmt == XLSX:
-        return _xlsx_rows(data, name, formulas)
+        return _xlsx_rows(data, name, formulas, merged)
     if fmt in (XLS, ODS):
         return _calamine_rows(data, fmt, name, formulas)
     return _csv_rows(data, name)
@@ -614,12 +614,13 @@ def _too_many_rows(limit: int) -> ValidationError:
     )
 
 
-def _xlsx_rows(data: bytes, name: str, formulas: list | None = None):
+def _xlsx_rows(data: bytes, name: str, formulas: list | None = None, merged: list | None = None):
     """The first sheet's rows as (row number, values), streamed with expat (after the checks: no DTD, no
     entities): shared strings, dates (by the cells' number formats, 1900 or 1904 based), numbers, booleans,
     inline strings, formulas as their text (``=…``, each added to ``formulas``), as openpyxl's read-only mode
     reads them but several times faster. Rows are yielded as the sheet's XML is decompressed, so the file is
-    never unpacked whole. Only parts the check parsed (``_xml_parts``) are opened."""
+    never unpacked whole. Only parts the check parsed (``_xml_parts``) are opened. ``merged`` receives the
+    sheet's merged ranges first (they are listed after the rows, so the part is scanned for them once)."""
     damaged = _("%(name)s cannot be read as an Excel workbook.") % {"name": name}
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -627,6 +628,8 @@ def _xlsx_rows(data: bytes, name: str, formulas: list | None = None):
         path = _first_sheet_path(archive, parts) or _part(parts, "xl/worksheets/sheet1.xml")
         if path is None:
             raise ValidationError(damaged, code="damaged")
+        if merged is not None:
+            merged.extend(_merged_ranges(archive, path))
         reader = _SheetReader(
             _shared_strings(archive, parts, name),
             *_date_styles(archive, parts),
@@ -644,6 +647,30 @@ def _xlsx_rows(data: bytes, name: str, formulas: list | None = None):
         raise
     except Exception as error:  # a broken workbook raises many kinds of errors
         raise ValidationError(damaged, code="damaged") from error
+
+
+MAX_MERGED_RANGES = 5000
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3})(\d{1,7}):([A-Za-z]{1,3})(\d{1,7})"')
+
+
+def _merged_ranges(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges as (first row, first column, last row, last column), found by a plain scan of
+    the decompressed part (no parsing; the part has passed the checks)."""
+    found: set = set()
+    tail = b""
+    with archive.open(path) as stream:
+        while chunk := stream.read(1024 * 1024):
+            buffer, end = tail + chunk, 0
+            for match in _MERGE_CELL.finditer(buffer):
+                if len(found) >= MAX_MERGED_RANGES:
+                    return sorted(found)  # a register has a handful; beyond this they are not filled in
+                first_col, first_row, last_col, last_row = match.groups()
+                found.add(
+                    (int(first_row), _column_index(first_col.decode()), int(last_row), _column_index(last_col.decode()))
+                )
+                end = match.end()
+            tail = buffer[max(end, len(buffer) - 256) :]
+    return sorted(found)
 
 
 def _local(tag: str) -> str:
@@ -1081,7 +1108,7 @@ class Sheet:
 def read_sheet(data: bytes, fmt: str, *, name: str = "", max_rows: int | None = None) -> Sheet:
     limit = max_import_rows()
     sheet = Sheet(rows=[])
-    rows = _rows(data, fmt, name, sheet.formulas)
+    rows = _rows(data, fmt, name, sheet.formulas, sheet.merged)
     for scanned, (number, values) in enumerate(rows, start=1):
         if max(scanned, number) > limit * 10 + 1000:
             raise _too_many_rows(limit)
