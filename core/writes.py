@@ -28,6 +28,14 @@ from django.db import transaction
 from .audit import set_actor
 
 
+def refusal(message: str, *, field: str | None = None) -> PermissionDenied:
+    """A PermissionDenied with ``message``; ``field`` names the field whose value it is about, so that an import
+    reports it under that column (pages and the API answer 403 as for any refusal)."""
+    error = PermissionDenied(message)
+    error.field = field
+    return error
+
+
 class Writes:
     """Writes made at once (a page, the API, the admin)."""
 
@@ -44,10 +52,11 @@ class Writes:
         """Whether ``user`` may ``action`` ``obj`` by its model's ``restrict(user, action)`` rule."""
         return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
 
-    def require(self, user, action: str, obj, message: str) -> None:
-        """Refuse (PermissionDenied with ``message``) unless ``user`` may ``action`` ``obj``."""
+    def require(self, user, action: str, obj, message: str, *, field: str | None = None) -> None:
+        """Refuse (PermissionDenied with ``message``) unless ``user`` may ``action`` ``obj``. ``field``: the field
+        whose value the refusal is about (an import reports it under that column; pages and the API answer 403)."""
         if not self.permits(user, action, obj):
-            raise PermissionDenied(message)
+            raise refusal(message, field=field)
 
     def lock(self, obj):
         """``obj`` as the database has it now, locked until the transaction ends: change that one."""
@@ -91,4 +100,26 @@ class CheckWrites(Writes):
         pass
 
     def set_related(self, obj, name: str, objects: Iterable) -> None:
+        pass
+
+
+class RowCheckWrites(CheckWrites):
+    """A service run for one row of an import: the service's permissions and rules, nothing written (the import
+    writes its rows itself, in one transaction), permissions read from sets loaded once per import rather than a
+    query per row, and model validation left to the import, which has run it on the row."""
+
+    def __init__(self, permitted: dict[tuple[type, str], set] | None = None):
+        #: (model, action) → the primary keys of the objects the importing user may ``action``.
+        self.permitted = permitted or {}
+
+    def permits(self, user, action: str, obj) -> bool:
+        allowed = self.permitted.get((type(obj), action))
+        if allowed is None:
+            return super().permits(user, action, obj)
+        return obj.pk in allowed
+
+    def lock(self, obj):
+        return obj
+
+    def clean(self, obj, *, exclude: Iterable[str] = ()) -> None:
         pass

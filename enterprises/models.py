@@ -107,6 +107,21 @@ class Enterprise(models.Model):
     def get_absolute_url(self):
         return reverse("enterprises:enterprise_detail", args=[self.pk])
 
+    def clean(self):
+        """A red or black listing has its reason and start date, and does not end before it starts (the constraints
+        keep it; named here on the fields, at every door)."""
+        errors = {}
+        if self.list_status != ListStatus.NONE:
+            message = _("A red or black listing needs a reason and a start date.")
+            if not (self.list_reason or "").strip():
+                errors["list_reason"] = message
+            if self.list_start is None:
+                errors["list_start"] = message
+        if self.list_start and self.list_end and self.list_end < self.list_start:
+            errors["list_end"] = _("A listing cannot end before it starts.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_listed(self) -> bool:
         return self.list_status != ListStatus.NONE

@@ -24,8 +24,10 @@ from core.imports.widgets import (
     TextWidget,
     clean_text,
 )
+from core.writes import RowCheckWrites
 from organisation.imports import township_widget, unit_widget
 
+from . import services
 from .choices import CreditRating, EnterpriseType, ListStatus, VehicleClass, VehicleStatus
 from .models import Enterprise, Vehicle
 from .validators import normalise_credit_code, normalise_plate, validate_credit_code, validate_plate
@@ -238,7 +240,7 @@ class EnterpriseResource(_KeyedResource):
         found = Enterprise.objects.filter(credit_code__in=codes).select_related("township", "supervising_unit")
         self._existing = {enterprise.credit_code: enterprise for enterprise in found}
         self._changeable = set()
-        if self.user is not None and not self.user.is_administrator:
+        if self.user is not None:
             changeable = Enterprise.objects.restrict(self.user, "change").filter(credit_code__in=codes)
             self._changeable = set(changeable.values_list("pk", flat=True))
         self._seen = {}
@@ -272,30 +274,26 @@ class EnterpriseResource(_KeyedResource):
             return  # an empty cell keeps the unit (a new enterprise: the importing user's)
         super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
 
+    def row_writes(self):
+        return RowCheckWrites({(Enterprise, "change"): self._changeable})
+
     def check_row(self, *, instance, row, new, changed, errors) -> None:
-        if instance.list_status != ListStatus.NONE:
-            if not instance.list_reason.strip() and "list_reason" not in errors:
-                add_error(errors, "list_reason", _("A red or black listing needs a reason and a start date."))
-            if instance.list_start is None and "list_start" not in errors:
-                add_error(errors, "list_start", _("A red or black listing needs a reason and a start date."))
-        if instance.list_start and instance.list_end and instance.list_end < instance.list_start:
-            add_error(errors, "list_end", _("A listing cannot end before it starts."))
-        if instance.supervising_unit_id is None and "supervising_unit" not in errors:
-            add_error(errors, "supervising_unit", _("This column must not be empty."))
-        user = self.user
-        if user is None or user.is_administrator:
+        """The services' own permissions and rules (``enterprise_create`` / ``enterprise_update``), on the row."""
+        if instance.supervising_unit_id is None:
+            if "supervising_unit" not in errors:
+                add_error(errors, "supervising_unit", _("This column must not be empty."))
             return
         if new:
-            if instance.supervising_unit_id != user.unit_id:
-                add_error(errors, "supervising_unit", _("You may register enterprises only for your own unit."))
-            return
-        if not changed:
-            return  # an unchanged row writes nothing, whoever's enterprise it is
-        if instance.pk not in self._changeable:
-            add_error(errors, None, _("You may not change enterprise %(name)s.") % {"name": instance.name})
-            return
-        if "supervising_unit" in changed:
-            add_error(errors, "supervising_unit", _("Only administrators may hand an enterprise over to another unit."))
+            values = {name: getattr(instance, name) for name in services.ENTERPRISE_FIELDS}
+            self.check_with_service(errors, services.enterprise_create, user=self.user, **values)
+        elif changed:  # an unchanged row writes nothing, whoever's enterprise it is
+            changes = {
+                self.fields[name].attribute: getattr(instance, self.fields[name].attribute)
+                for name in changed
+                if self.fields[name].attribute in services.ENTERPRISE_FIELDS
+            }
+            before = self.row_before(instance)
+            self.check_with_service(errors, services.enterprise_update, user=self.user, enterprise=before, **changes)
 
     def row_label(self, row: dict) -> str:
         return clean_text(row.get(self.fields["name"].column_name))
@@ -405,7 +403,7 @@ class VehicleResource(_KeyedResource):
         self._existing = {vehicle.plate: vehicle for vehicle in found}
         self._changeable_vehicles = set()
         self._changeable_enterprises = set()
-        if self.user is not None and not self.user.is_administrator:
+        if self.user is not None:
             self._changeable_vehicles = set(
                 Vehicle.objects.restrict(self.user, "change").filter(plate__in=plates).values_list("pk", flat=True)
             )
@@ -433,21 +431,28 @@ class VehicleResource(_KeyedResource):
             row = {**row, field.column_name: normalise_plate(clean_text(row.get(field.column_name)))}
         super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
 
+    def row_writes(self):
+        return RowCheckWrites(
+            {(Vehicle, "change"): self._changeable_vehicles, (Enterprise, "change"): self._changeable_enterprises}
+        )
+
     def check_row(self, *, instance, row, new, changed, errors) -> None:
-        user = self.user
-        if user is None or user.is_administrator:
-            return
+        """The services' own permissions and rules (``vehicle_create`` / ``vehicle_update``), on the row."""
+        if instance.enterprise_id is None:
+            return  # the enterprise column's own error says why
         if new:
-            if instance.enterprise_id is not None and instance.enterprise_id not in self._changeable_enterprises:
-                add_error(errors, "enterprise", _("You may not register vehicles for this enterprise."))
-            return
-        if not changed:
-            return
-        if instance.pk not in self._changeable_vehicles:
-            add_error(errors, None, _("You may not change vehicle %(plate)s.") % {"plate": instance.plate})
-            return
-        if "enterprise" in changed and instance.enterprise_id not in self._changeable_enterprises:
-            add_error(errors, "enterprise", _("You may not move vehicles to this enterprise."))
+            values = {name: getattr(instance, name) for name in services.VEHICLE_FIELDS if name != "enterprise"}
+            self.check_with_service(
+                errors, services.vehicle_create, user=self.user, enterprise=instance.enterprise, **values
+            )
+        elif changed:
+            changes = {
+                self.fields[name].attribute: getattr(instance, self.fields[name].attribute)
+                for name in changed
+                if self.fields[name].attribute in (*services.VEHICLE_FIELDS, "enterprise")
+            }
+            before = self.row_before(instance)
+            self.check_with_service(errors, services.vehicle_update, user=self.user, vehicle=before, **changes)
 
     def row_label(self, row: dict) -> str:
         return normalise_plate(clean_text(row.get(self.fields["plate"].column_name)))

@@ -4,13 +4,13 @@ the acting user, so the audit history records who made the change."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import set_actor
 from core.permissions import require_in
-from core.writes import Writes
+from core.writes import Writes, refusal
 from organisation.models import Unit
 
 from .choices import ListStatus
@@ -94,7 +94,7 @@ def enterprise_create(
     if supervising_unit is None and user.is_authenticated and user.is_unit_member:
         supervising_unit = user.unit
     if not may_create_enterprise(user) or not may_supervise(user, supervising_unit):
-        raise PermissionDenied(_("You may not register enterprises for this unit."))
+        raise refusal(_("You may not register enterprises for this unit."), field="supervising_unit")
     enterprise = Enterprise(supervising_unit=supervising_unit, **_normalise_enterprise(values))
     with writes.atomic(user):
         writes.clean(enterprise)
@@ -110,7 +110,7 @@ def enterprise_update(*, user, enterprise: Enterprise, writes: Writes | None = N
     writes.require(user, "change", enterprise, _("You may not change this enterprise."))
     new_unit = changes.get("supervising_unit")
     if new_unit is not None and new_unit.pk != enterprise.supervising_unit_id and not may_supervise(user, new_unit):
-        raise PermissionDenied(_("Only administrators may hand an enterprise over to another unit."))
+        raise refusal(_("Only administrators may hand an enterprise over to another unit."), field="supervising_unit")
     changes = _normalise_enterprise(changes)
     with writes.atomic(user):
         enterprise = writes.lock(enterprise)
@@ -166,7 +166,9 @@ def vehicle_create(*, user, enterprise: Enterprise, writes: Writes | None = None
     """Register a vehicle of an enterprise the user may change (the plate normalised: upper case, no spaces)."""
     writes = writes or Writes()
     _check_fields(values, VEHICLE_FIELDS)
-    writes.require(user, "change", enterprise, _("You may not register vehicles for this enterprise."))
+    writes.require(
+        user, "change", enterprise, _("You may not register vehicles for this enterprise."), field="enterprise"
+    )
     vehicle = Vehicle(enterprise=enterprise, **_normalise_vehicle(values))
     with writes.atomic(user):
         writes.clean(vehicle)
@@ -182,7 +184,9 @@ def vehicle_update(*, user, vehicle: Vehicle, writes: Writes | None = None, **ch
     writes.require(user, "change", vehicle, _("You may not change this vehicle."))
     new_enterprise = changes.get("enterprise")
     if new_enterprise is not None and new_enterprise.pk != vehicle.enterprise_id:
-        writes.require(user, "change", new_enterprise, _("You may not move vehicles to this enterprise."))
+        writes.require(
+            user, "change", new_enterprise, _("You may not move vehicles to this enterprise."), field="enterprise"
+        )
     changes = _normalise_vehicle(changes)
     with writes.atomic(user):
         vehicle = writes.lock(vehicle)

@@ -15,8 +15,10 @@ What every resource inherits:
   unique and check constraints are left to the database (a violation is still caught at the dry run).
 """
 
+import copy
+
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
@@ -79,6 +81,12 @@ class _RowState:
         self.before: dict = {}
         self.m2m: dict = {}
         self.changed: list[str] = []
+
+
+def _message_dict(error: ValidationError) -> dict:
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {NON_FIELD_ERRORS: error.messages}
 
 
 def add_error(errors: dict, key: str | None, message) -> None:
@@ -256,6 +264,34 @@ class PortalModelResource(resources.ModelResource):
     def after_bulk_write(self, instances: list) -> None:
         """Fast path only: called inside the import's transaction with the new instances once they are inserted
         (they have their keys), for what must refer to them (override)."""
+
+    def check_with_service(self, errors: dict, service, **kwargs) -> None:
+        """Run ``service(**kwargs, writes=self.row_writes())`` for the row: the page's own permissions, rules and
+        messages, nothing written; its refusals become row errors (under the column of the field they name)."""
+        try:
+            service(writes=self.row_writes(), **kwargs)
+        except PermissionDenied as error:
+            add_error(errors, getattr(error, "field", None), str(error))
+        except ValidationError as error:
+            for key, messages in _message_dict(error).items():
+                if key not in errors:
+                    errors[key] = messages
+
+    def row_writes(self):
+        """The ``Writes`` the services are checked with for a row (override to give preloaded permissions)."""
+        from core.writes import RowCheckWrites
+
+        return RowCheckWrites()
+
+    def row_before(self, instance):
+        """A copy of ``instance`` as it was before the row's values were set on it (for the services, which
+        compare the changes with the object as stored)."""
+        before = copy.copy(instance)
+        for name, value in self._row.before.items():
+            field = self.fields[name]
+            if not self._is_m2m(field):
+                setattr(before, field.attribute, value)
+        return before
 
     def sheet_row(self, row_number: int) -> int:
         """The spreadsheet row number of the dataset's ``row_number``-th row (counting from 1)."""

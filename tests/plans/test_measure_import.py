@@ -408,7 +408,7 @@ def test_a_new_measure_without_a_title_is_a_row_error(measure_a, admin_user):
     rows.append({**rows[0], "Measure no.": 8, "Measure": "", "Full text": ""})
     outcome = run(admin_user, write_rows(headers, rows))
     assert (3, "Measure", "This column must not be empty.") in issues(outcome)
-    assert (3, "Full text", "This field cannot be blank.") in issues(outcome)
+    assert (3, "Full text", "This column must not be empty.") in issues(outcome)
 
 
 # Permissions ------------------------------------------------------------------------------------------------

@@ -37,14 +37,14 @@ def own_a(carol, measure_a):
 
 class TestNobodyReviewsTheirOwnReport:
     def test_the_unit_head_may_not_accept_her_own_report(self, carol, own_a, measure_a):
-        with pytest.raises(PermissionDenied, match="your own"):
+        with pytest.raises(PermissionDenied, match="自己填报"):
             services.progress_report_accept(user=carol, report=own_a)
 
         assert (reload(own_a).state, own_a.reviewed_by) == (ReportState.SUBMITTED, None)
         assert reload(measure_a).progress == 10
 
     def test_the_unit_head_may_not_return_her_own_report(self, carol, own_a):
-        with pytest.raises(PermissionDenied, match="your own"):
+        with pytest.raises(PermissionDenied, match="自己填报"):
             services.progress_report_return(user=carol, report=own_a, reason="重写")
 
         assert (reload(own_a).state, own_a.return_reason) == (ReportState.SUBMITTED, "")
@@ -84,7 +84,7 @@ class TestNobodyReviewsTheirOwnReport:
         response = accept_in_admin(client, report)
 
         assert reload(report).state == ReportState.SUBMITTED
-        assert any("your own" in str(m) for m in get_messages(response.wsgi_request))
+        assert any("自己填报" in str(m) for m in get_messages(response.wsgi_request))
 
 
 # The month ---------------------------------------------------------------------------------------------------------

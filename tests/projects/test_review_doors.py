@@ -48,13 +48,13 @@ def submitted_by_alice(alice, project_a):
 
 class TestNobodyReviewsTheirOwnProgress:
     def test_the_unit_head_may_not_accept_her_own(self, carol, own_a):
-        with pytest.raises(PermissionDenied, match="your own"):
+        with pytest.raises(PermissionDenied, match="自己填报"):
             services.progress_accept(user=carol, progress=own_a)
 
         assert (reload(own_a).state, own_a.reviewed_by) == (ProgressState.SUBMITTED, None)
 
     def test_the_unit_head_may_not_return_her_own(self, carol, own_a):
-        with pytest.raises(PermissionDenied, match="your own"):
+        with pytest.raises(PermissionDenied, match="自己填报"):
             services.progress_return(user=carol, progress=own_a, reason="重写")
 
         assert (reload(own_a).state, own_a.return_reason) == (ProgressState.SUBMITTED, "")
@@ -84,7 +84,7 @@ class TestNobodyReviewsTheirOwnProgress:
         response = accept_in_admin(login(admin_user), progress)
 
         assert reload(progress).state == ProgressState.SUBMITTED
-        assert any("your own" in str(m) for m in get_messages(response.wsgi_request))
+        assert any("自己填报" in str(m) for m in get_messages(response.wsgi_request))
 
 
 # The month ---------------------------------------------------------------------------------------------------------
