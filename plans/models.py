@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
@@ -144,6 +145,12 @@ class Measure(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:measure_detail", args=[self.pk])
+
+    def clean(self):
+        """The start date is not after the due date (the constraint keeps it; named here on the field, so that
+        every door reports it under the due date)."""
+        if self.start_date and self.due_date and self.start_date > self.due_date:
+            raise ValidationError({"due_date": _("The start date must not be after the due date.")})
 
     @property
     def code(self) -> str:

@@ -21,15 +21,16 @@ from core.imports.widgets import (
     TextWidget,
     clean_text,
 )
+from core.writes import RowCheckWrites
 from organisation.imports import unit_widget, units_widget
 from organisation.models import User
 
+from . import services
 from .choices import MeasureStatus
 from .models import KeyTask, Measure, WorkPlan
-from .services import MEASURE_EDITABLE_FIELDS
+from .services import MEASURE_EDITABLE_FIELDS, MEASURE_PLAN_FIELDS
 
 KEY_FIELDS = ("year", "key_task_number", "number")
-UNIT_MEMBER_FIELDS = frozenset(MEASURE_EDITABLE_FIELDS)
 
 _year = IntegerWidget(min_value=1900, max_value=9999, required=True)
 _number = IntegerWidget(min_value=1, max_value=32767, required=True)
@@ -176,7 +177,7 @@ class MeasureResource(PortalModelResource):
         )
         self._measures = {(m.key_task.plan.year, m.key_task.number, m.number): m for m in measures}
         self._changeable = set()
-        if self.user is not None and not self.user.is_administrator:
+        if self.user is not None:
             changeable = Measure.objects.restrict(self.user, "change").filter(key_task__plan__year__in=years)
             self._changeable = set(changeable.values_list("pk", flat=True))
         self._seen = {}
@@ -226,26 +227,25 @@ class MeasureResource(PortalModelResource):
         task = self._tasks.get((year, task_number))
         return Measure(key_task=task) if task is not None else Measure()
 
+    def row_writes(self):
+        return RowCheckWrites({(Measure, "change"): self._changeable})
+
     def check_row(self, *, instance, row, new, changed, errors) -> None:
-        if instance.start_date and instance.due_date and instance.start_date > instance.due_date:
-            if "start_date" not in errors and "due_date" not in errors:
-                add_error(errors, "due_date", _("The start date must not be after the due date."))
-        user = self.user
-        if user is not None and user.is_administrator:
-            return
+        """The services' own permissions and rules (``measure_create`` / ``measure_update``), on the row."""
+        m2m = self._row.m2m
         if new:
-            add_error(errors, None, _("Only administrators may add measures."))
-            return
-        if not changed:
-            return  # an unchanged row writes nothing, whoever's measure it is
-        if instance.pk not in self._changeable:
-            add_error(errors, None, _("You may not change measure %(code)s.") % {"code": instance.code})
-            return
-        for name in changed:
-            if name == "lead_unit":
-                add_error(errors, name, _("You may not hand this measure over to another unit."))
-            elif name not in UNIT_MEMBER_FIELDS:
-                add_error(errors, name, _("Only administrators may change this column."))
+            values = {name: getattr(instance, name) for name in (*MEASURE_EDITABLE_FIELDS, *MEASURE_PLAN_FIELDS)}
+            cooperating = m2m.get("cooperating_units", [])
+            self.check_with_service(
+                errors, services.measure_create, user=self.user, cooperating_units=cooperating, **values
+            )
+        elif changed:  # an unchanged row writes nothing, whoever's measure it is
+            changes = {}
+            for name in changed:
+                attribute = self.fields[name].attribute
+                changes[attribute] = m2m[name] if name in m2m else getattr(instance, attribute)
+            before = self.row_before(instance)
+            self.check_with_service(errors, services.measure_update, user=self.user, measure=before, **changes)
 
     def row_label(self, row: dict) -> str:
         year, task, number = (clean_text(row.get(self.fields[name].column_name)) for name in KEY_FIELDS)

@@ -24,6 +24,7 @@ from core.reviews import (
     review_take_up,
 )
 from core.uploads import check_attachment, stored_file_create
+from core.writes import Writes
 
 from .choices import MeasureStatus, ReportState
 from .models import (
@@ -52,21 +53,53 @@ def _require_leader(user) -> None:
 
 # Measures ---------------------------------------------------------------------------------------------------
 
-MEASURE_EDITABLE_FIELDS = ("target", "start_date", "due_date", "status")
+MEASURE_EDITABLE_FIELDS = ("target", "start_date", "due_date", "status")  # the lead unit's, on the measure page
+# The plan's own facts, which administrators set (the plan's import, the admin).
+MEASURE_PLAN_FIELDS = ("key_task", "number", "title", "text", "lead_unit", "responsible_leader", "progress")
 
 
-def measure_update(*, user, measure: Measure, **changes) -> Measure:
-    """Staff of the lead unit (or an administrator) change a measure's target, dates and status."""
-    unknown = set(changes) - set(MEASURE_EDITABLE_FIELDS)
+def measure_create(*, user, cooperating_units: Iterable = (), writes: Writes | None = None, **values) -> Measure:
+    """Administrators add a measure to a key task of the plan."""
+    writes = writes or Writes()
+    unknown = set(values) - set(MEASURE_EDITABLE_FIELDS) - set(MEASURE_PLAN_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    require_in(Measure.objects.restrict(user, "change"), measure, _("You may not change this measure."))
-    with set_actor(user), transaction.atomic():
-        measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    if not user.is_administrator:
+        raise PermissionDenied(_("Only administrators may add measures."))
+    measure = Measure(**values)
+    with writes.atomic(user):
+        writes.clean(measure)
+        writes.save(measure)
+        writes.set_related(measure, "cooperating_units", cooperating_units)
+    return measure
+
+
+def measure_update(*, user, measure: Measure, writes: Writes | None = None, **changes) -> Measure:
+    """Staff of the lead unit (or an administrator) change a measure's target, dates and status; administrators
+    also the plan's own facts (title, lead unit, cooperating units, progress …)."""
+    writes = writes or Writes()
+    unknown = set(changes) - set(MEASURE_EDITABLE_FIELDS) - set(MEASURE_PLAN_FIELDS) - {"cooperating_units"}
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    writes.require(user, "change", measure, _("You may not change measure %(code)s.") % {"code": measure.code})
+    if not user.is_administrator:
+        refused = {}
+        for name in changes:
+            if name == "lead_unit":
+                refused[name] = _("You may not hand this measure over to another unit.")
+            elif name not in MEASURE_EDITABLE_FIELDS:
+                refused[name] = _("Only administrators may change this.")
+        if refused:
+            raise ValidationError(refused)
+    cooperating = changes.pop("cooperating_units", None)
+    with writes.atomic(user):
+        measure = writes.lock(measure)
         for field, value in changes.items():
             setattr(measure, field, value)
-        measure.full_clean()
-        measure.save()
+        writes.clean(measure)
+        writes.save(measure)
+        if cooperating is not None:
+            writes.set_related(measure, "cooperating_units", cooperating)
     return measure
 
 

@@ -451,8 +451,8 @@ class TestPermissions:
         measure_a, _measure_b = measures
         outcome = run(alice, edited_export(alice, {measure_a.pk: {"title": "改名", "progress": 90}}))
         assert issues(outcome) == [
-            (2, "Measure", "Only administrators may change this column."),
-            (2, "Progress %", "Only administrators may change this column."),
+            (2, "Measure", "Only administrators may change this."),
+            (2, "Progress %", "Only administrators may change this."),
         ]
 
     def test_staff_may_not_add_measures(self, measure_a, alice):

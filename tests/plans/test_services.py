@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from auditlog.models import LogEntry
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from plans import services
 from plans.choices import MeasureStatus, ReportState
@@ -279,9 +280,46 @@ class TestMeasures:
 
         assert reload(measure_a).due_date == datetime.date(2020, 12, 31)
 
-    def test_only_the_fields_of_the_edit_page_are_changed_here(self, alice, measure_a):
-        with pytest.raises(ValueError):
+    def test_only_administrators_change_the_plans_own_facts(self, alice, admin_user, measure_a):
+        with pytest.raises(ValidationError) as refused:
             services.measure_update(user=alice, measure=measure_a, progress=100)
+        assert set(refused.value.message_dict) == {"progress"}
+        with pytest.raises(ValueError):
+            services.measure_update(user=alice, measure=measure_a, is_supervised=True)  # not a field set here
+        services.measure_update(user=admin_user, measure=measure_a, progress=100)
+        assert reload(measure_a).progress == 100
+
+    @staticmethod
+    def add_measure(user, beside: Measure, **values) -> Measure:
+        """A measure number 99 in the key task of ``beside``, led by its unit."""
+        values = {"title": "新增举措", "text": "新增举措。", "lead_unit": beside.lead_unit, **values}
+        return services.measure_create(user=user, key_task=beside.key_task, number=99, **values)
+
+    def test_administrators_add_a_measure_with_its_cooperating_units(self, admin_user, measure_a, unit_b):
+        measure = self.add_measure(
+            admin_user,
+            measure_a,
+            start_date=datetime.date(2020, 3, 1),
+            due_date=datetime.date(2020, 10, 31),
+            status=MeasureStatus.NOT_STARTED,
+            cooperating_units=[unit_b],
+        )
+        assert reload(measure).title == "新增举措"
+        assert list(measure.cooperating_units.all()) == [unit_b]
+        assert LogEntry.objects.get_for_object(measure).filter(actor=admin_user).exists()
+
+    def test_staff_may_not_add_measures(self, alice, measure_a):
+        with pytest.raises(PermissionDenied):
+            self.add_measure(alice, measure_a)
+        assert not Measure.objects.filter(number=99).exists()
+
+    def test_a_new_measure_due_before_it_starts_is_refused_under_the_due_date(self, admin_user, measure_a):
+        with pytest.raises(ValidationError) as refused:
+            self.add_measure(
+                admin_user, measure_a, start_date=datetime.date(2020, 6, 1), due_date=datetime.date(2020, 5, 1)
+            )
+        assert set(refused.value.message_dict) == {"due_date"}
+        assert not Measure.objects.filter(number=99).exists()
 
     def test_a_leader_puts_a_measure_under_supervision_and_ends_it(self, leo, measure_a):
         services.measure_supervise(user=leo, measure=measure_a, note=" 每周报送进展 ")
