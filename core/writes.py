@@ -3,10 +3,10 @@
 A service checks its permissions and rules and then writes through a ``Writes``. The default, ``Writes()``,
 writes at once: each service call runs in its own transaction under the acting user (django-auditlog's signals
 record who changed what), permissions are read from the database, a row to change is locked first
-(``select_for_update``) and model validation is complete (``full_clean``). An import passes a
-``core.imports.batch.BatchWrites`` instead: the same service, the same rules and messages, but permissions and
-rows preloaded for all of a file's rows at once, and the writes recorded, then made in bulk (with their audit
-entries) in the import's one transaction. A service is therefore written once::
+(``select_for_update``) and model validation is complete (``full_clean``). An import checks each row
+with a ``RowCheckWrites`` instead: the same service, the same permissions, rules and messages, nothing written,
+permissions and figures answered from what the import loaded once for the file; the import then writes its rows
+itself, in bulk, in one transaction (with their audit entries). A service is therefore written once::
 
     def thing_update(*, user, thing, writes: Writes | None = None, **changes):
         writes = writes or Writes()
@@ -81,6 +81,14 @@ class Writes:
         """Set the many-to-many field ``name`` of a saved ``obj`` to ``objects``."""
         getattr(obj, name).set(list(objects))
 
+    def save_parts(self, save: Callable[[], None]) -> None:
+        """Write the rows that belong to a saved object (its funding rows, blockers, photos …): ``save()``."""
+        save()
+
+    def lookup(self, name: str, load: Callable, *args):
+        """``load(*args)``: a figure the service reads from the database to apply a rule (``name`` says which)."""
+        return load(*args)
+
 
 class CheckWrites(Writes):
     """A service run that checks and writes nothing: the permissions, rules and model validation of a write, for a
@@ -102,15 +110,23 @@ class CheckWrites(Writes):
     def set_related(self, obj, name: str, objects: Iterable) -> None:
         pass
 
+    def save_parts(self, save: Callable[[], None]) -> None:
+        pass
+
 
 class RowCheckWrites(CheckWrites):
     """A service run for one row of an import: the service's permissions and rules, nothing written (the import
     writes its rows itself, in one transaction), permissions read from sets loaded once per import rather than a
     query per row, and model validation left to the import, which has run it on the row."""
 
-    def __init__(self, permitted: dict[tuple[type, str], set] | None = None):
+    def __init__(
+        self, permitted: dict[tuple[type, str], set] | None = None, lookups: dict[str, Callable] | None = None
+    ):
         #: (model, action) → the primary keys of the objects the importing user may ``action``.
         self.permitted = permitted or {}
+        #: a lookup's name → a function answering it from what the import loaded once (and the file's earlier
+        #: rows), in place of a query per row.
+        self.lookups = lookups or {}
 
     def permits(self, user, action: str, obj) -> bool:
         allowed = self.permitted.get((type(obj), action))
@@ -123,3 +139,6 @@ class RowCheckWrites(CheckWrites):
 
     def clean(self, obj, *, exclude: Iterable[str] = ()) -> None:
         pass
+
+    def lookup(self, name: str, load: Callable, *args):
+        return self.lookups.get(name, load)(*args)

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from core.admin import PortalModelAdmin
+from core.admin import PortalModelAdmin, ServiceModelAdmin
 
+from . import services
 from .models import Drill, DrillPhoto, DutyAssignment, SpecialPeriod
 
 
@@ -13,13 +14,20 @@ class SpecialPeriodAdmin(PortalModelAdmin):
 
 
 @admin.register(DutyAssignment)
-class DutyAssignmentAdmin(PortalModelAdmin):
+class DutyAssignmentAdmin(ServiceModelAdmin):
     list_display = ["date", "role", "person", "phone", "note"]
     list_filter = ["role"]
     list_select_related = ["person"]
     date_hierarchy = "date"
     search_fields = ["person__full_name", "person__username"]
     autocomplete_fields = ["person"]
+    fields = [*services.DUTY_FIELDS, "is_demo"]
+    readonly_fields = ["is_demo"]
+
+    def service_save(self, request, obj, changes: dict, writes=None):
+        if obj is None:
+            return services.duty_assign(user=request.user, writes=writes, **changes)
+        return services.duty_update(user=request.user, assignment=obj, writes=writes, **changes)
 
 
 class DrillPhotoInline(admin.TabularInline):

@@ -47,6 +47,10 @@ class SpecialPeriod(models.Model):
         return self.start_date <= day <= self.end_date
 
 
+#: The one-leader-a-day constraint's message (the roster import checks it against the loaded duties too).
+ONE_LEADER_A_DAY = _("There is already a leader on duty that day.")
+
+
 class DutyAssignment(models.Model):
     """One person's duty on one day: the leader on duty (带班领导) or a staff member on duty (值班人员)."""
 
@@ -82,7 +86,7 @@ class DutyAssignment(models.Model):
                 fields=["date"],
                 condition=Q(role=DutyRole.LEADER),
                 name="%(app_label)s_%(class)s_one_leader_per_day",
-                violation_error_message=_("There is already a leader on duty that day."),
+                violation_error_message=ONE_LEADER_A_DAY,
             ),
         ]
 

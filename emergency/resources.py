@@ -12,8 +12,9 @@ from core.imports.resources import PortalModelResource, add_error
 from core.imports.widgets import ChoiceWidget, DateWidget, NameForeignKeyWidget, TextWidget, clean_text
 from organisation.models import User
 
+from . import services
 from .choices import DutyRole
-from .models import DutyAssignment
+from .models import ONE_LEADER_A_DAY, DutyAssignment
 from .querysets import keeps_roster
 
 _date = DateWidget()
@@ -81,7 +82,6 @@ class DutyAssignmentResource(PortalModelResource):
         self._file_leaders = {}
         self._seen = {}
         self._row_number = 0
-        self._may = self.user is None or keeps_roster(self.user)
 
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
@@ -113,16 +113,23 @@ class DutyAssignmentResource(PortalModelResource):
         return self._existing.get((date, person.pk))
 
     def check_row(self, *, instance, row, new, changed, errors) -> None:
-        if not self._may:
-            add_error(errors, None, _("Only the roster-keeping unit and administrators may change the roster."))
-            return
-        if instance.role == DutyRole.LEADER and instance.date is not None:
+        """The services' own permission and rules (``duty_assign`` / ``duty_update``), on the row; the
+        constraints (one duty a person and day, one leader a day), against the duties loaded once and the file's
+        earlier rows."""
+        if new:
+            values = self.row_values(instance, services.DUTY_FIELDS)
+            self.check_with_service(errors, services.duty_assign, user=self.user, **values)
+        elif changed:
+            before = self.row_before(instance)
+            changes = self.row_values(instance, [self.fields[name].attribute for name in changed])
+            self.check_with_service(errors, services.duty_update, user=self.user, assignment=before, **changes)
+        if instance.role == DutyRole.LEADER and instance.date is not None and not errors:
             earlier = self._file_leaders.get(instance.date)
             existing = self._leaders.get(instance.date)
             if earlier is not None:
                 add_error(errors, "role", _("This day already has a leader on duty (row %(row)s).") % {"row": earlier})
             elif existing is not None and existing != instance.pk:
-                add_error(errors, "role", _("There is already a leader on duty that day."))
+                add_error(errors, "role", ONE_LEADER_A_DAY)
             else:
                 self._file_leaders[instance.date] = self.sheet_row(self._row_number)
 

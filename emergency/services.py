@@ -5,12 +5,13 @@ import calendar
 import datetime
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.audit import set_actor
 from core.uploads import check_photo, stored_file_create
+from core.writes import Writes, refusal
 
 from .choices import DutyRole
 from .models import Drill, DrillPhoto, DutyAssignment, SpecialPeriod
@@ -19,46 +20,58 @@ from .querysets import keeps_roster
 
 def _require_keeper(user) -> None:
     if not keeps_roster(user):
-        raise PermissionDenied(_("Only the roster-keeping unit and administrators may change this."))
+        raise refusal(_("Only the roster-keeping unit and administrators may change this."))
 
 
-def _save(obj) -> None:
-    """full_clean() then save; a constraint that races past the check is still reported as a ValidationError."""
-    obj.full_clean()
+def _save(obj, writes: Writes) -> None:
+    """Validate, then save; a constraint that races past the check is still reported as a ValidationError."""
+    writes.clean(obj)
     try:
         with transaction.atomic():
-            obj.save()
+            writes.save(obj)
     except IntegrityError as error:
         raise ValidationError(_("This duty conflicts with another one on the same day.")) from error
 
 
 # Duty roster ------------------------------------------------------------------------------------------------
 
+#: What a duty's page, the admin and the roster import may set.
+DUTY_FIELDS = ("date", "role", "person", "phone", "note")
+
 
 def duty_assign(
-    *, user, date: datetime.date, role: str, person, phone: str = "", note: str = "", is_demo: bool = False
+    *,
+    user,
+    date: datetime.date,
+    role: str,
+    person,
+    phone: str = "",
+    note: str = "",
+    is_demo: bool = False,
+    writes: Writes | None = None,
 ) -> DutyAssignment:
     """Put a person on duty on a day. A person holds at most one duty a day; a day has at most one leader."""
+    writes = writes or Writes()
     _require_keeper(user)
     assignment = DutyAssignment(
         date=date, role=role, person=person, phone=phone.strip(), note=note.strip(), is_demo=is_demo
     )
-    with set_actor(user), transaction.atomic():
-        _save(assignment)
+    with writes.atomic(user):
+        _save(assignment, writes)
     return assignment
 
 
-def duty_update(*, user, assignment: DutyAssignment, **changes) -> DutyAssignment:
-    allowed = {"date", "role", "person", "phone", "note"}
-    unknown = set(changes) - allowed
+def duty_update(*, user, assignment: DutyAssignment, writes: Writes | None = None, **changes) -> DutyAssignment:
+    writes = writes or Writes()
+    unknown = set(changes) - set(DUTY_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
     _require_keeper(user)
-    with set_actor(user), transaction.atomic():
-        assignment = DutyAssignment.objects.select_for_update().get(pk=assignment.pk)
+    with writes.atomic(user):
+        assignment = writes.lock(assignment)
         for field, value in changes.items():
             setattr(assignment, field, value.strip() if isinstance(value, str) else value)
-        _save(assignment)
+        _save(assignment, writes)
     return assignment
 
 
@@ -88,7 +101,7 @@ def roster_set_day(
         created = []
         for role, person in people:
             assignment = DutyAssignment(date=date, role=role, person=person, phone=phones.get(person.pk, ""))
-            _save(assignment)
+            _save(assignment, Writes())
             created.append(assignment)
     return created
 

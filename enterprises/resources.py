@@ -284,7 +284,7 @@ class EnterpriseResource(_KeyedResource):
                 add_error(errors, "supervising_unit", _("This column must not be empty."))
             return
         if new:
-            values = {name: getattr(instance, name) for name in services.ENTERPRISE_FIELDS}
+            values = self.row_values(instance, services.ENTERPRISE_FIELDS)
             self.check_with_service(errors, services.enterprise_create, user=self.user, **values)
         elif changed:  # an unchanged row writes nothing, whoever's enterprise it is
             changes = {
@@ -441,7 +441,7 @@ class VehicleResource(_KeyedResource):
         if instance.enterprise_id is None:
             return  # the enterprise column's own error says why
         if new:
-            values = {name: getattr(instance, name) for name in services.VEHICLE_FIELDS if name != "enterprise"}
+            values = self.row_values(instance, [name for name in services.VEHICLE_FIELDS if name != "enterprise"])
             self.check_with_service(
                 errors, services.vehicle_create, user=self.user, enterprise=instance.enterprise, **values
             )

@@ -234,7 +234,7 @@ class MeasureResource(PortalModelResource):
         """The services' own permissions and rules (``measure_create`` / ``measure_update``), on the row."""
         m2m = self._row.m2m
         if new:
-            values = {name: getattr(instance, name) for name in (*MEASURE_EDITABLE_FIELDS, *MEASURE_PLAN_FIELDS)}
+            values = self.row_values(instance, (*MEASURE_EDITABLE_FIELDS, *MEASURE_PLAN_FIELDS))
             cooperating = m2m.get("cooperating_units", [])
             self.check_with_service(
                 errors, services.measure_create, user=self.user, cooperating_units=cooperating, **values

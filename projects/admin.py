@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import MonthlyReviewAdmin, PortalModelAdmin
+from core.admin import MonthlyReviewAdmin, ServiceModelAdmin
 
 from . import services
 from .models import (
@@ -36,13 +36,20 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(PortalModelAdmin):
+class ProjectAdmin(ServiceModelAdmin):
     list_display = ["name", "code", "category", "stage", "responsible_unit", "leader", "total_investment"]
     list_filter = ["category", "stage", "responsible_unit", "is_demo"]
     list_select_related = ["responsible_unit", "leader"]
     search_fields = ["name", "code", "owner_entity", "contractor"]
+    fields = [*services.PROJECT_FIELDS, "townships", "measures", "is_demo"]
+    readonly_fields = ["is_demo"]
     filter_horizontal = ["townships", "measures"]
     inlines = [ListingInline, FundingInline, PlanInline, MilestoneInline]
+
+    def service_save(self, request, obj, changes: dict, writes=None):
+        if obj is None:
+            return services.project_create(user=request.user, writes=writes, **changes)
+        return services.project_update(user=request.user, project=obj, writes=writes, **changes)
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -16,7 +16,7 @@ from plans.models import Measure
 
 from .choices import FundingSourceKind, MilestonePhase, ProjectList
 from .models import Project
-from .services import BlockerItem
+from .services import BlockerItem, blocker_item
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
@@ -164,17 +164,15 @@ class BlockerForm(BootstrapFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("description") and not data.get("category"):
-            self.add_error("category", _("Choose the kind of blocker."))
-        if data.get("category") and not data.get("description"):
-            self.add_error("description", _("Describe the blocker."))
+        try:
+            blocker_item(category=data.get("category"), description=data.get("description", ""))
+        except ValidationError as error:
+            self.add_error(None, error)
         return data
 
     def item(self) -> BlockerItem | None:
-        data = self.cleaned_data
-        if data.get("category") and data.get("description"):
-            return BlockerItem(category=data["category"], description=data["description"])
-        return None
+        data = getattr(self, "cleaned_data", {})
+        return blocker_item(category=data.get("category"), description=data.get("description", ""))
 
 
 BlockerFormSet = formset_factory(BlockerForm, extra=2, max_num=10)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -101,6 +102,17 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:project_detail", args=[self.pk])
+
+    def clean(self):
+        """A start is not after its finish (the constraints keep it; named here on the field, so that every door
+        reports it under the finish)."""
+        errors = {}
+        if self.planned_start and self.planned_finish and self.planned_start > self.planned_finish:
+            errors["planned_finish"] = _("The planned start must not be after the planned finish.")
+        if self.actual_start and self.actual_finish and self.actual_start > self.actual_finish:
+            errors["actual_finish"] = _("The actual start must not be after the actual finish.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ProjectListing(models.Model):

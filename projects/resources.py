@@ -40,13 +40,14 @@ from core.imports.widgets import (
     YesNoWidget,
     clean_text,
 )
-from core.reviews import check_month
+from core.writes import RowCheckWrites
 from organisation.imports import townships_widget, unit_widget
 from organisation.models import User
 
+from . import services
 from .choices import FundingSourceKind, ProgressState, ProjectCategory, ProjectList, ProjectStage
 from .models import Blocker, FundingSource, InvestmentPlan, MonthlyProgress, Project, ProjectListing
-from .services import ADMIN_ONLY_FIELDS, check_over_total
+from .services import PROJECT_FIELDS
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _MONTH_PATTERNS = (
@@ -328,7 +329,7 @@ class ProjectResource(PortalModelResource):
             .prefetch_related("townships", "listings", "funding_sources", "investment_plans")
         }
         self._changeable = set()
-        if self.user is not None and not self.user.is_administrator:
+        if self.user is not None:
             changeable = Project.objects.restrict(self.user, "change").filter(name__in=names)
             self._changeable = set(changeable.values_list("pk", flat=True))
         self._seen = {}
@@ -418,28 +419,25 @@ class ProjectResource(PortalModelResource):
                 changed.append("planned_investment")
         return changed
 
+    def row_writes(self):
+        return RowCheckWrites({(Project, "change"): self._changeable})
+
     def check_row(self, *, instance, row, new, changed, errors) -> None:
+        """The services' own permissions and rules (``project_create`` / ``project_update``), on the row; the
+        child rows' columns are written by the import (``after_save_instance``)."""
         children = self._read_children(instance, row, errors)
         changed.extend(name for name in self._children_changed(instance, children) if name not in changed)
         self._children[id(instance)] = children
-        for start, finish in (("planned_start", "planned_finish"), ("actual_start", "actual_finish")):
-            first, last = getattr(instance, start), getattr(instance, finish)
-            if first and last and first > last and start not in errors and finish not in errors:
-                add_error(errors, finish, _("The start must not be after the finish."))
-        user = self.user
-        if user is not None and user.is_administrator:
-            return
         if new:
-            add_error(errors, None, _("Only administrators may add projects."))
-            return
-        if not changed:
-            return  # an unchanged row writes nothing, whoever's project it is
-        if instance.pk not in self._changeable:
-            add_error(errors, None, _("You may not change project “%(name)s”.") % {"name": instance.name})
-            return
-        for name in changed:
-            if name in ADMIN_ONLY_FIELDS:
-                add_error(errors, name, _("Only administrators may hand a project to another unit or leader."))
+            values = self.row_values(instance, PROJECT_FIELDS)
+            self.check_with_service(errors, services.project_create, user=self.user, **values)
+        elif changed:  # an unchanged row writes nothing, whoever's project it is
+            changes = self.row_values(
+                instance,
+                [self.fields[name].attribute for name in changed if self.fields[name].attribute in PROJECT_FIELDS],
+            )
+            before = self.row_before(instance)
+            self.check_with_service(errors, services.project_update, user=self.user, project=before, **changes)
 
     def after_save_instance(self, instance, row, **kwargs):
         children = self._children.pop(id(instance), {})
@@ -480,15 +478,6 @@ class ProjectResource(PortalModelResource):
 
 
 # Monthly progress -----------------------------------------------------------------------------------------
-
-
-def _month_refusals(month: datetime.date) -> list[str]:
-    """The service's refusals of ``month`` (one after the current month), for the month column."""
-    try:
-        check_month(month)
-    except ValidationError as error:
-        return error.message_dict["month"]
-    return []
 
 
 class ProgressResource(PortalModelResource):
@@ -609,8 +598,8 @@ class ProgressResource(PortalModelResource):
                 for row in MonthlyProgress.objects.order_by().values("project").annotate(total=Sum("investment"))
             },
         )
-        self._changeable = None
-        if self.user is not None and not self.user.is_administrator:
+        self._changeable = set()
+        if self.user is not None:
             self._changeable = set(Project.objects.restrict(self.user, "change").values_list("pk", flat=True))
         self._seen = {}
         self._in_file = defaultdict(Decimal)
@@ -627,19 +616,21 @@ class ProgressResource(PortalModelResource):
     def init_instance(self, row=None):
         return MonthlyProgress(author=self.user, state=ProgressState.SUBMITTED, submitted_at=timezone.now())
 
+    def row_writes(self):
+        return RowCheckWrites(
+            {(Project, "change"): self._changeable},
+            {"investment_of_other_months": lambda project, month: self._totals[project.pk] + self._in_file[project.pk]},
+        )
+
     def check_row(self, *, instance, row, new, changed, errors) -> None:
+        """The service's own permissions and rules (``progress_create``, submitting), on the row, with the
+        investment of the file's earlier rows counted as if they were recorded."""
         project = instance.project if instance.project_id else None
         month = instance.month
         if project is None or month is None or "month" in errors:
             return
-        if self._changeable is not None and project.pk not in self._changeable:
-            add_error(errors, "project", _("You may not report on project “%(name)s”.") % {"name": project.name})
-            return
         key = (project.pk, month)
-        if to_come := _month_refusals(month):
-            for message in to_come:
-                add_error(errors, "month", message)
-        elif key in self._recorded:
+        if key in self._recorded:
             add_error(
                 errors,
                 "month",
@@ -660,34 +651,45 @@ class ProgressResource(PortalModelResource):
                 confirmed = self.fields["confirm_over_total"].widget.clean(self._cell(row, "confirm_over_total"))
             except ValueError as error:
                 add_error(errors, "confirm_over_total", str(error))
+        blocker = self._read_blocker(row, errors)
+        self.check_with_service(
+            errors,
+            services.progress_create,
+            user=self.user,
+            project=project,
+            month=month,
+            investment=instance.investment,
+            physical_progress=instance.physical_progress,
+            narrative=instance.narrative,
+            blockers=[blocker] if blocker else [],
+            confirm_over_total=confirmed,
+            over_total_reason=instance.over_total_reason,
+            submit=True,
+        )
         if "investment" not in errors and instance.investment is not None:
-            others = self._totals[project.pk] + self._in_file[project.pk]
-            try:
-                check_over_total(
-                    project=project,
-                    investment=instance.investment,
-                    others=others,
-                    confirmed=confirmed,
-                    reason=instance.over_total_reason,
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    add_error(errors, "investment", message)
             self._in_file[project.pk] += instance.investment
         if not confirmed:
             instance.over_total_reason = ""
+        self._blocker[id(instance)] = blocker
+
+    def _read_blocker(self, row, errors) -> services.BlockerItem | None:
+        """The blocker of the row's category and text columns (``services.blocker_item``'s rule)."""
         category = None
         if self._has(row, "blocker_category") and clean_text(self._cell(row, "blocker_category")):
             try:
                 category = self.fields["blocker_category"].widget.clean(self._cell(row, "blocker_category"))
             except ValueError as error:
                 add_error(errors, "blocker_category", str(error))
+                return None
         text = clean_text(self._cell(row, "blocker")) if self._has(row, "blocker") else ""
-        if text and category is None and "blocker_category" not in errors:
-            add_error(errors, "blocker_category", _("Choose the kind of blocker."))
-        if category and not text:
-            add_error(errors, "blocker", _("Describe the blocker."))
-        self._blocker[id(instance)] = (category, text) if category and text else None
+        try:
+            return services.blocker_item(category=category, description=text)
+        except ValidationError as error:
+            columns = {"category": "blocker_category", "description": "blocker"}
+            for key, messages in error.message_dict.items():
+                for message in messages:
+                    add_error(errors, columns[key], message)
+        return None
 
     def _cell(self, row, name):
         return row.get(self.fields[name].column_name)
@@ -698,7 +700,7 @@ class ProgressResource(PortalModelResource):
     def after_save_instance(self, instance, row, **kwargs):
         blocker = self._blocker.pop(id(instance), None)
         if blocker:
-            Blocker.objects.create(progress=instance, category=blocker[0], description=blocker[1])
+            Blocker.objects.create(progress=instance, category=blocker.category, description=blocker.description)
 
     def row_label(self, row: dict) -> str:
         project = clean_text(row.get(self.fields["project"].column_name))

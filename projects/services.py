@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from core.reviews import (
     review_take_up,
 )
 from core.uploads import check_photo, stored_file_create
+from core.writes import Writes, refusal
 
 from .models import (
     Blocker,
@@ -42,6 +43,16 @@ from .models import (
 class BlockerItem:
     category: str
     description: str
+
+
+def blocker_item(*, category: str | None, description: str) -> BlockerItem | None:
+    """The blocker given by a kind and a text, both or neither (None): a text needs its kind and a kind its text."""
+    description = (description or "").strip()
+    if description and not category:
+        raise ValidationError({"category": _("Choose the kind of blocker.")})
+    if category and not description:
+        raise ValidationError({"description": _("Describe the blocker.")})
+    return BlockerItem(category=category, description=description) if category else None
 
 
 # Projects ---------------------------------------------------------------------------------------------------
@@ -123,41 +134,60 @@ def project_set_funding_rows(project: Project, funding: Mapping[str, Decimal | N
         row.save()
 
 
-def project_create(*, user, townships=(), measures=(), lists=(), funding=None, plans=None, **fields) -> Project:
+def project_create(
+    *, user, townships=(), measures=(), lists=(), funding=None, plans=None, writes: Writes | None = None, **fields
+) -> Project:
     """Administrators add a project to the registry."""
+    writes = writes or Writes()
     if not user.is_administrator:
-        raise PermissionDenied(_("Only administrators may add projects."))
+        raise refusal(_("Only administrators may add projects."))
     unknown = set(fields) - set(PROJECT_FIELDS) - {"is_demo"}
     if unknown:
         raise ValueError(f"not a project field: {sorted(unknown)}")
     project = Project(**fields)
-    with set_actor(user), transaction.atomic():
-        project.full_clean()
-        project.save()
-        _set_related(
-            project, townships=townships, measures=measures, lists=lists, funding=funding or {}, plans=plans or {}
+    with writes.atomic(user):
+        writes.clean(project)
+        writes.save(project)
+        writes.save_parts(
+            lambda: _set_related(
+                project, townships=townships, measures=measures, lists=lists, funding=funding or {}, plans=plans or {}
+            )
         )
     return project
 
 
 def project_update(
-    *, user, project: Project, townships=None, measures=None, lists=None, funding=None, plans=None, **changes
+    *,
+    user,
+    project: Project,
+    townships=None,
+    measures=None,
+    lists=None,
+    funding=None,
+    plans=None,
+    writes: Writes | None = None,
+    **changes,
 ) -> Project:
     """The responsible unit's members (or an administrator) change a project's facts; only administrators hand
     it to another unit or leader."""
+    writes = writes or Writes()
     unknown = set(changes) - set(PROJECT_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    require_in(Project.objects.restrict(user, "change"), project, _("You may not change this project."))
-    with set_actor(user), transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=project.pk)
+    writes.require(user, "change", project, _("You may not change this project."))
+    with writes.atomic(user):
+        project = writes.lock(project)
         for field, value in changes.items():
             if field in ADMIN_ONLY_FIELDS and not user.is_administrator and getattr(project, field) != value:
-                raise PermissionDenied(_("Only administrators may hand a project to another unit or leader."))
+                raise refusal(_("Only administrators may hand a project to another unit or leader."), field=field)
             setattr(project, field, value)
-        project.full_clean()
-        project.save()
-        _set_related(project, townships=townships, measures=measures, lists=lists, funding=funding, plans=plans)
+        writes.clean(project)
+        writes.save(project)
+        writes.save_parts(
+            lambda: _set_related(
+                project, townships=townships, measures=measures, lists=lists, funding=funding, plans=plans
+            )
+        )
     return project
 
 
@@ -226,14 +256,17 @@ def _save_parts(*, user, progress: MonthlyProgress, blockers: Iterable[BlockerIt
         stored_file_create(model=ProgressPhoto, upload=upload, user=user, progress=progress)
 
 
-def _apply_values(progress, *, investment, physical_progress, narrative, confirm_over_total, over_total_reason):
+def _apply_values(
+    progress, *, investment, physical_progress, narrative, confirm_over_total, over_total_reason, others: Decimal
+):
+    """Set a month's figures; ``others``: the project's investment in its other months."""
     progress.investment = investment
     progress.physical_progress = physical_progress
     progress.narrative = narrative.strip()
     check_over_total(
         project=progress.project,
         investment=investment,
-        others=investment_of_other_months(progress.project, progress.month),
+        others=others,
         confirmed=confirm_over_total,
         reason=over_total_reason,
     )
@@ -253,16 +286,16 @@ def progress_create(
     confirm_over_total: bool = False,
     over_total_reason: str = "",
     submit: bool = False,
+    writes: Writes | None = None,
 ) -> MonthlyProgress:
     """A member of the responsible unit records a month's progress (not for a month to come), as a draft or
     submitted at once."""
-    require_in(
-        Project.objects.restrict(user, "change"), project, _("Only the responsible unit reports on this project.")
-    )
+    writes = writes or Writes()
+    writes.require(user, "change", project, _("Only the responsible unit reports on this project."), field="project")
     check_month(month)
     progress = MonthlyProgress(project=project, month=first_of_month(month), author=user)
-    with set_actor(user), transaction.atomic():
-        Project.objects.select_for_update().filter(pk=project.pk).first()  # one writer of a project's months
+    with writes.atomic(user):
+        writes.lock(project)  # one writer of a project's months
         _apply_values(
             progress,
             investment=investment,
@@ -270,12 +303,13 @@ def progress_create(
             narrative=narrative,
             confirm_over_total=confirm_over_total,
             over_total_reason=over_total_reason,
+            others=writes.lookup("investment_of_other_months", investment_of_other_months, project, progress.month),
         )
         if submit:
             review_mark_submitted(progress)
-        progress.full_clean()
-        progress.save()
-        _save_parts(user=user, progress=progress, blockers=blockers, photos=photos)
+        writes.clean(progress)
+        writes.save(progress)
+        writes.save_parts(lambda: _save_parts(user=user, progress=progress, blockers=blockers, photos=photos))
     return progress
 
 
@@ -305,6 +339,7 @@ def progress_update(
             narrative=narrative,
             confirm_over_total=confirm_over_total,
             over_total_reason=over_total_reason,
+            others=investment_of_other_months(progress.project, progress.month),
         )
         if submit:
             review_mark_submitted(progress)

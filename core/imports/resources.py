@@ -18,7 +18,13 @@ What every resource inherits:
 import copy
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
@@ -276,6 +282,17 @@ class PortalModelResource(resources.ModelResource):
             for key, messages in _message_dict(error).items():
                 if key not in errors:
                     errors[key] = messages
+
+    def row_values(self, instance, names) -> dict:
+        """The row's values of the model fields ``names`` (for a service that adds the object), leaving out a
+        relation that is not set (its column is empty or has an error, which the import reports)."""
+        values = {}
+        for name in names:
+            try:
+                values[name] = getattr(instance, name)
+            except ObjectDoesNotExist:
+                pass
+        return values
 
     def row_writes(self):
         """The ``Writes`` the services are checked with for a row (override to give preloaded permissions)."""

@@ -5,10 +5,12 @@ import io
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.imports.runner import run_import
+from emergency import services
 from emergency.choices import DutyRole
 from emergency.models import DutyAssignment
 from emergency.resources import DutyAssignmentResource
@@ -94,7 +96,10 @@ def test_alice_may_not_import(login, alice):
     upload = SimpleUploadedFile("roster.xlsx", workbook([["2020-03-01", "Staff on duty", "孙爱丽", "", ""]]), XLSX)
     assert client.post(reverse("emergency:roster_import"), {"file": upload}).status_code == 403
     outcome = do_import(alice, workbook([["2020-03-01", "Staff on duty", "孙爱丽", "", ""]]))
-    assert not outcome.ok and not DutyAssignment.objects.exists()
+    with pytest.raises(PermissionDenied) as page:
+        services.duty_assign(user=alice, date=datetime.date(2020, 3, 1), role=DutyRole.STAFF, person=alice)
+    assert [issue.message for issue in outcome.issues] == [str(page.value)]
+    assert not DutyAssignment.objects.exists()
 
 
 def test_bob_imports_through_the_pages(login, bob, alice):

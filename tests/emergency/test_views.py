@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 
 from emergency.choices import DutyRole
@@ -160,3 +161,16 @@ class TestAdmin:
         url = reverse("admin:emergency_dutyassignment_changelist")
         assert login(admin_user).get(url).status_code == 200
         assert login(bob).get(url).status_code == 302  # to the admin's login
+
+    def test_an_administrator_adds_a_duty_through_the_service(self, login, admin_user, alice, leo):
+        DutyAssignmentFactory(date=DAY, person=leo, role=DutyRole.LEADER)
+        client = login(admin_user)
+        url = reverse("admin:emergency_dutyassignment_add")
+        data = {"date": DAY.isoformat(), "role": DutyRole.STAFF, "person": alice.pk, "phone": " 13873100001 "}
+        assert client.post(url, {**data, "note": " 春节 "}).status_code == 302
+        duty = DutyAssignment.objects.get(person=alice)
+        assert (duty.phone, duty.note) == ("13873100001", "春节")  # the service strips what it is given
+        assert LogEntry.objects.get_for_object(duty).filter(actor=admin_user).exists()
+
+        second_leader = client.post(url, {**data, "person": admin_user.pk, "role": DutyRole.LEADER})
+        assert second_leader.status_code == 200 and DutyAssignment.objects.count() == 2

@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
 from core.imports.runner import run_import
+from projects import services
 from projects.choices import ProgressState
 from projects.models import MonthlyProgress, Project
 from projects.resources import ProgressResource, ProjectResource
@@ -186,10 +188,70 @@ def test_broken_progress_workbook(alice, project_a, project_b):
     assert MonthlyProgress.objects.count() == 1
 
 
+def messages(outcome) -> list[tuple[int, str, str]]:
+    return [(issue.row, issue.column, issue.message) for row in outcome.rows for issue in row.issues]
+
+
+def refusal_of(service, **kwargs) -> str:
+    """What ``service`` answers a page (the one message every door gives)."""
+    with pytest.raises((PermissionDenied, ValidationError)) as refused:
+        service(**kwargs)
+    error = refused.value
+    return str(error) if isinstance(error, PermissionDenied) else " ".join(error.messages)
+
+
+def test_project_import_refuses_with_the_services_messages(admin_user, alice, unit_a, project_a):
+    fields = ProjectResource().fields
+    later = {**GOOD_PROJECT, "planned_start": "2021-07-01"}  # after the planned finish, 2021-06-30
+    outcome = run(ProjectResource, admin_user, [later])
+    page = refusal_of(
+        services.project_create,
+        user=admin_user,
+        name="页面项目",
+        category="trunk_road",
+        responsible_unit=unit_a,
+        total_investment=1,
+        planned_start=datetime.date(2021, 7, 1),
+        planned_finish=datetime.date(2021, 6, 30),
+    )
+    assert messages(outcome) == [(2, fields["planned_finish"].column_name, page)]
+
+    outcome = run(
+        ProjectResource,
+        alice,
+        [{"name": "新建项目", "category": "other", "responsible_unit": "规建科", "total_investment": 1}],
+    )
+    page = refusal_of(services.project_create, user=alice, name="新建项目", category="other", responsible_unit=unit_a)
+    assert messages(outcome) == [(2, "", page)]
+
+    outcome = run(ProjectResource, alice, [{"name": project_a.name, "responsible_unit": "安全科"}])
+    assert [(row, column) for row, column, _ in messages(outcome)] == [(2, fields["responsible_unit"].column_name)]
+    assert not Project.objects.exclude(pk=project_a.pk).exists()
+
+
+def test_progress_import_refuses_with_the_services_messages(alice, project_a, project_b):
+    fields = ProgressResource().fields
+    outcome = run(ProgressResource, alice, [progress_row(project_b, "2020-05", 1)])
+    page = refusal_of(
+        services.progress_create,
+        user=alice,
+        project=project_b,
+        month=datetime.date(2020, 5, 1),
+        investment=Decimal("1"),
+        physical_progress=30,
+    )
+    assert messages(outcome) == [(2, fields["project"].column_name, page)]
+
+    outcome = run(ProgressResource, alice, [progress_row(project_a, "2020-05", 1, blocker="下雨")])
+    page = refusal_of(services.blocker_item, category=None, description="下雨")
+    assert messages(outcome) == [(2, fields["blocker_category"].column_name, page)]
+    assert not MonthlyProgress.objects.exists()
+
+
 def test_progress_import_follows_the_over_total_rule(alice, project_a):
     rows = [progress_row(project_a, "2020-04", 600), progress_row(project_a, "2020-05", 500)]  # total is 1000
     outcome = run(ProgressResource, alice, rows)
-    assert issues(outcome) == [(3, ProgressResource().fields["investment"].column_name)]
+    assert issues(outcome) == [(3, ProgressResource().fields["over_total_reason"].column_name)]
     rows[1].update(confirm_over_total="是", over_total_reason="设计变更")
     assert run(ProgressResource, alice, rows).ok
     assert MonthlyProgress.objects.get(month=datetime.date(2020, 5, 1)).over_total_reason == "设计变更"
