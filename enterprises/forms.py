@@ -42,12 +42,6 @@ class ListingForm(BootstrapFormMixin, forms.Form):
     start = forms.DateField(label=_("Listed from"), widget=DateInput())
     end = forms.DateField(label=_("Listed until"), required=False, widget=DateInput())
 
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", _("A listing cannot end before it starts."))
-        return data
-
 
 class VehicleForm(BootstrapFormMixin, forms.ModelForm):
     """A vehicle; its enterprise is one the user may change."""

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from enterprises.models import Enterprise, Vehicle
 from tests.enterprises.factories import EnterpriseFactory, VehicleFactory
@@ -175,6 +175,21 @@ class TestWriting:
         )
         enterprise_a.refresh_from_db()
         assert enterprise_a.list_status == "none"
+
+    def test_a_listing_that_ends_before_it_starts_is_refused_with_the_models_message(self, login, carol, enterprise_a):
+        listing = {
+            "action": "set",
+            "status": "red",
+            "reason": "信誉考核AAA",
+            "start": "2021-03-01",
+            "end": "2021-02-01",
+        }
+        response = login(carol).post(url("enterprise_listing", enterprise_a), listing, follow=True)
+        enterprise_a.refresh_from_db()
+        assert enterprise_a.list_status == "none"
+        with translation.override("zh-hans"):
+            expected = translation.gettext("A listing cannot end before it starts.")
+        assert [str(m) for m in response.context["messages"]] == [expected]
 
     def test_staff_register_a_vehicle(self, login, alice, enterprise_a):
         data = {
