@@ -13,9 +13,10 @@ import datetime
 import hashlib
 import hmac
 import pickle
+import tempfile
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
@@ -33,23 +34,55 @@ def fingerprint(*, user, resource, data: bytes, mapping: dict | None) -> str:
     return digest.hexdigest()
 
 
-def _sign(blob: bytes) -> bytes:
-    return hmac.new(settings.SECRET_KEY.encode(), blob, hashlib.sha256).digest()
+#: Checked rows pickled together: the pickler's memo (which grows with what it pickles) is one chunk's.
+CHUNK_ROWS = 2000
+_SIGNATURE = hashlib.sha256().digest_size
 
 
-def dump(payload: dict) -> bytes:
-    blob = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-    return _sign(blob) + blob
+def dump(payload: dict):
+    """``payload`` ({"pending": [...], and small values}) signed with the secret key, in a temporary file (on
+    disk, not in memory: a 100,000-row check is tens of MiB), its rows pickled a chunk at a time."""
+    pending = payload["pending"]
+    header = {key: value for key, value in payload.items() if key != "pending"}
+    stream = tempfile.TemporaryFile()
+    stream.write(bytes(_SIGNATURE))  # the signature's place, written last
+    signer = hmac.new(settings.SECRET_KEY.encode(), digestmod=hashlib.sha256)
+    for part in [header, *(pending[start : start + CHUNK_ROWS] for start in range(0, len(pending), CHUNK_ROWS))]:
+        blob = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+        signer.update(blob)
+        stream.write(blob)
+    stream.seek(0)
+    stream.write(signer.digest())
+    stream.seek(0)
+    return stream
 
 
-def load(kept: bytes | None) -> dict | None:
-    """The payload of ``dump``, or None if it is missing or its signature does not hold (never unpickled)."""
-    if not kept or len(kept) < 32:
+def load(kept) -> dict | None:
+    """The payload of ``dump`` from the binary file ``kept``, or None if it is missing or its signature does not
+    hold (then nothing is unpickled)."""
+    if kept is None:
         return None
-    signature, blob = kept[:32], kept[32:]
-    if not hmac.compare_digest(signature, _sign(blob)):
+    kept.seek(0)
+    signature = kept.read(_SIGNATURE)
+    signer = hmac.new(settings.SECRET_KEY.encode(), digestmod=hashlib.sha256)
+    while block := kept.read(1 << 20):
+        signer.update(block)
+    if len(signature) < _SIGNATURE or not hmac.compare_digest(signature, signer.digest()):
         return None
-    return pickle.loads(blob)  # noqa: S301 - signed by this server with its secret key just above
+    kept.seek(_SIGNATURE)
+    payload = pickle.load(kept)  # noqa: S301 - signed by this server with its secret key just above
+    payload["pending"] = []
+    while True:
+        try:
+            payload["pending"].extend(pickle.load(kept))  # noqa: S301 - as above
+        except EOFError:
+            return payload
+
+
+def size(kept) -> int:
+    """The size of a kept check, in bytes."""
+    kept.seek(0, 2)
+    return kept.tell()
 
 
 def path_for(stored_file: str) -> str:
@@ -57,21 +90,24 @@ def path_for(stored_file: str) -> str:
     return f"{STORAGE_DIR}/{stored_file.rsplit('/', 1)[-1]}{_SUFFIX}"
 
 
-def store(stored_file: str, kept: bytes) -> None:
+def store(stored_file: str, kept) -> None:
+    """Keep the check ``kept`` (from ``dump``) beside the stored import file, and close it."""
     path = path_for(stored_file)
     if default_storage.exists(path):
         default_storage.delete(path)
-    default_storage.save(path, ContentFile(kept))
+    kept.seek(0)
+    with kept:
+        default_storage.save(path, File(kept))
 
 
-def fetch(stored_file: str | None) -> bytes | None:
+def fetch(stored_file: str | None):
+    """The check kept beside a stored import file, as an open binary file (the caller closes it), or None."""
     if not stored_file:
         return None
     path = path_for(stored_file)
     if not default_storage.exists(path):
         return None
-    with default_storage.open(path, "rb") as kept:
-        return kept.read()
+    return default_storage.open(path, "rb")
 
 
 def discard(stored_file: str | None) -> None:

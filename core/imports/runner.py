@@ -103,8 +103,9 @@ class ImportOutcome:
     columns: list[Column] = field(default_factory=list)
     #: Columns nobody recognised: the mapping step comes first (``sample``: a column's first values by position).
     needs_mapping: bool = False
-    #: A dry run's checked rows for its confirmation (``run_import(keep_check=True)``), signed; else None.
-    checked: bytes | None = None
+    #: A dry run's checked rows for its confirmation (``run_import(keep_check=True)``), signed, in an open
+    #: temporary file (``core.imports.checked.store`` keeps it); else None.
+    checked: object | None = None
     sample: dict[int, list[str]] = field(default_factory=dict)
     #: What the user should know but does not stop the import (a formula read as its text, merged cells).
     warnings: list[Issue] = field(default_factory=list)
@@ -155,7 +156,7 @@ def run_import(
     saved_mapping: dict[str, str] | None = None,
     mapping: dict[str, str] | None = None,
     keep_check: bool = False,
-    checked: bytes | None = None,
+    checked=None,
 ) -> ImportOutcome:
     """Check, read and import a file with ``resource`` as ``user``, in one transaction: all rows or none.
 
@@ -175,7 +176,8 @@ def run_import(
             user=user, resource=resource, data=data, mapping={**(saved_mapping or {}), **(mapping or {})}
         )
     if bulk and checked is not None and not dry_run:
-        payload = kept.load(checked)
+        with checked:
+            payload = kept.load(checked)
         if payload is not None and kept.still_holds(payload, resource=resource, user=user, fingerprint_now=fingerprint):
             resource.source_name, resource.source_data, resource.dry_run = name, data, False
             from .bulk import write_checked
@@ -213,7 +215,8 @@ def run_import(
                 keep_rows=getattr(settings, "IMPORT_BACKGROUND_ROWS", 1000),
                 keep=keep if keep_check else None,
             )
-        if not outcome.ok:
+        if not outcome.ok and outcome.checked is not None:
+            outcome.checked.close()
             outcome.checked = None
         return outcome
     resource.progress = progress
