@@ -1,16 +1,52 @@
 """The audit history: one home. django-auditlog records each tracked write (who, when, before and after)
 through model signals; this module gives services the actor and pages the history."""
 
-from auditlog.context import set_actor
+import contextlib
+import functools
+
+from auditlog import context
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import pre_save
+from django.dispatch.dispatcher import _make_id
 from django.utils.translation import gettext_lazy as _
 
 __all__ = ["ACTION_LABELS", "history_for", "set_actor", "track"]
 
 # Bookkeeping fields whose change says nothing a reader needs.
 UNTRACKED_FIELDS = ("created_at", "updated_at", "is_demo")
+
+
+@contextlib.contextmanager
+def set_actor(actor, remote_addr=None, remote_port=None):
+    """Record the writes inside under ``actor`` (django-auditlog's ``set_actor``), and give the enclosing actor
+    back on the way out. Auditlog's own leaves its context to the inner one and, when both were opened in the
+    same instant (its receivers are told apart by ``time.time()``), disconnects the enclosing receiver: an
+    admin's inline saved after a service ran under the request's actor would be recorded under nobody."""
+    enclosing = _open_context()
+    if enclosing is not None and enclosing.get("actor") == actor and remote_addr is None:
+        yield  # already recorded under this actor
+        return
+    try:
+        with context.set_actor(actor, remote_addr=remote_addr, remote_port=remote_port):
+            yield
+    finally:
+        if enclosing is not None:
+            context.auditlog_value.set(enclosing)
+            duid = enclosing["signal_duid"]
+            receiver = functools.partial(context._set_extra_data, signal_duid=duid)
+            pre_save.connect(receiver, sender=LogEntry, dispatch_uid=duid, weak=False)  # a no-op if still there
+
+
+def _open_context() -> dict | None:
+    """Auditlog's context of the ``set_actor`` (or middleware) still open around this code, if any: auditlog
+    leaves its last context behind when it closes, with its receiver disconnected."""
+    value = context.auditlog_value.get(None)
+    if value is None:
+        return None
+    key = (value["signal_duid"], _make_id(LogEntry))
+    return value if any(receiver[0] == key for receiver in pre_save.receivers) else None
 
 
 def track(model, *, m2m_fields: tuple[str, ...] = (), exclude_fields: tuple[str, ...] = ()) -> None:
