@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import MonthlyReviewAdmin, PortalModelAdmin
+from core.admin import MonthlyReviewAdmin, PortalModelAdmin, ServiceModelAdmin
 
 from . import services
 from .models import (
@@ -39,15 +39,27 @@ class CheckpointInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(PortalModelAdmin):
+class MeasureAdmin(ServiceModelAdmin):
+    """Measures are added and changed through the services the pages and the plan's import call
+    (``measure_create`` / ``measure_update``), with their rules and their messages."""
+
     list_display = ["__str__", "lead_unit", "responsible_leader", "due_date", "status", "progress"]
     list_filter = ["key_task__plan", "status", "lead_unit"]
     list_select_related = ["key_task__plan", "lead_unit", "responsible_leader"]
     search_fields = ["title", "text"]
     filter_horizontal = ["cooperating_units"]
+    fields = [
+        *services.MEASURE_PLAN_FIELDS, "cooperating_units", *services.MEASURE_EDITABLE_FIELDS,
+        "supervised_at", "supervised_by", "supervision_note", "is_demo",
+    ]  # fmt: skip
     # Taken from the accepted reports (progress_report_accept) and set by a leader's step (measure_supervise).
-    readonly_fields = ["progress", "supervised_at", "supervised_by", "supervision_note"]
+    readonly_fields = ["progress", "supervised_at", "supervised_by", "supervision_note", "is_demo"]
     inlines = [CheckpointInline]
+
+    def service_save(self, request, obj, changes: dict, writes=None):
+        if obj is None:
+            return services.measure_create(user=request.user, writes=writes, **changes)
+        return services.measure_update(user=request.user, measure=obj, writes=writes, **changes)
 
 
 class ReadOnlyInline(admin.TabularInline):
