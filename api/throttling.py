@@ -1,10 +1,17 @@
 """Rate limits, in the cache (in memory when embedded, Redis with REDIS_URL): per token (its own rate or
-``API_TOKEN_RATE``) and per logged-in user (``API_USER_RATE``). Past the limit: 429 with Retry-After."""
+``API_TOKEN_RATE``) and per logged-in user (``API_USER_RATE``). Past the limit: 429 with Retry-After. With the cache
+down the limit fails open: the request is answered, and the lapse logged."""
+
+import logging
 
 from django.conf import settings
 from rest_framework import throttling
 
+from core.cache import CACHE_ERRORS
+
 from .permissions import token_of
+
+logger = logging.getLogger(__name__)
 
 
 class ApiThrottle(throttling.SimpleRateThrottle):
@@ -21,7 +28,11 @@ class ApiThrottle(throttling.SimpleRateThrottle):
         else:
             return True  # refused as unauthenticated (401) anyway
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        try:
+            return super().allow_request(request, view)
+        except CACHE_ERRORS:
+            logger.warning("api: the cache is not available; %s is not rate limited", self.key, exc_info=True)
+            return True
 
     def get_rate(self):
         return None  # set per request in allow_request

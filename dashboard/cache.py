@@ -13,8 +13,13 @@ generation also queues ``dashboard.warm`` after the commit: the default year's f
 background and the next reader finds them ready. One warm-up is pending at a time (a burst of writes, an import,
 queues one); a write landing while it counts queues the next. In the embedded mode (tasks run in-process) nothing
 is queued: the writer's request would pay for the counting, so the next reader does.
+
+With the cache down (Redis restarting) every request counts the figures itself and a write still succeeds: the
+generation it could not renew leaves figures cached before the outage to expire within
+``DASHBOARD_CACHE_SECONDS``.
 """
 
+import contextlib
 import datetime
 import logging
 import uuid
@@ -25,6 +30,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
+
+from core.cache import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +65,19 @@ def get_or_compute(parts: tuple, compute: Callable):
     ``(value, from_cache)``."""
     if _timeout() <= 0:
         return compute(), False
-    key = "dashboard:" + ":".join(str(part) for part in (_generation(), *parts))
-    value = cache.get(key)
+    try:
+        key = "dashboard:" + ":".join(str(part) for part in (_generation(), *parts))
+        value = cache.get(key)
+    except CACHE_ERRORS:
+        logger.warning("dashboard: the cache is not available; the figures are counted without it", exc_info=True)
+        return compute(), False
     if value is not None:
         return value, True
     value = compute()
-    cache.set(key, value, timeout=_timeout())
+    try:
+        cache.set(key, value, timeout=_timeout())
+    except CACHE_ERRORS:
+        logger.warning("dashboard: the cache is not available; the figures counted are not kept", exc_info=True)
     return value, False
 
 
@@ -85,16 +99,22 @@ def figures_html(year: int, today: datetime.date, language: str) -> tuple[str, b
 
 
 def renew() -> None:
-    """A counted write has committed: forget the figures, and have a worker count them again for the next reader."""
-    new_generation()
-    if settings.CELERY_TASK_ALWAYS_EAGER or _timeout() <= 0 or not cache.add(WARM_PENDING_KEY, 1, timeout=300):
+    """A counted write has committed: forget the figures, and have a worker count them again for the next reader.
+    Never raises (it runs after the commit: the write has been made whatever happens here)."""
+    try:
+        new_generation()
+        if settings.CELERY_TASK_ALWAYS_EAGER or _timeout() <= 0 or not cache.add(WARM_PENDING_KEY, 1, timeout=300):
+            return
+    except CACHE_ERRORS:
+        logger.exception("dashboard: the cache is not available; the figures cached before it went down may be stale")
         return
     from .tasks import warm_task
 
     try:
         warm_task.apply_async()
     except Exception:  # the broker is down: the next reader counts, as without a worker
-        cache.delete(WARM_PENDING_KEY)
+        with contextlib.suppress(*CACHE_ERRORS):  # down too: the key expires by itself
+            cache.delete(WARM_PENDING_KEY)
         logger.exception("dashboard: could not queue the warm-up of the figures")
 
 

@@ -176,7 +176,9 @@ IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 1000)  # more rows: a
 IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 1000)  # rows per bulk insert/update on the fast path
 IMPORT_MAX_ISSUES = env_int("IMPORT_MAX_ISSUES", 1000)  # row problems kept by the fast path
 IMPORT_JOB_MAX_ISSUES = env_int("IMPORT_JOB_MAX_ISSUES", 500)  # row problems kept on a job
-IMPORT_JOB_STALE_SECONDS = env_int("IMPORT_JOB_STALE_SECONDS", 2 * 3600)  # a running job's worker presumed lost
+# a job queued this long and not started, or running without a heartbeat this long, is queued again by the sweep
+IMPORT_JOB_STALE_SECONDS = env_int("IMPORT_JOB_STALE_SECONDS", 300)
+IMPORT_JOB_HEARTBEAT_SECONDS = env_int("IMPORT_JOB_HEARTBEAT_SECONDS", 30)  # how often a running job says it is alive
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -5,24 +5,31 @@ imported, by a Celery task, with its progress and its result kept in an ``Import
 - ``import_job_confirm``: the user confirms a checked file: the job goes back to the queue (phase "import").
 - ``run_import_job``: what the task does. A job is claimed atomically (queued → running, exactly one row
   changed), so a task delivered twice runs once; the real import and the job's "finished" are committed in one
-  transaction, so an import is never made twice. A job left running by a lost worker is claimed again after
-  ``settings.IMPORT_JOB_STALE_SECONDS``.
-- If the broker cannot be reached, the job fails with a message (the page shows it; nothing is written).
+  transaction, so an import is never made twice. While it runs, a thread of the worker renews the job's
+  ``heartbeat_at`` every ``settings.IMPORT_JOB_HEARTBEAT_SECONDS``.
+- ``queue_pending_import_jobs``: the sweep (beat, every minute). The job row is the durable record of the work:
+  a job still queued ``settings.IMPORT_JOB_STALE_SECONDS`` after it was queued (the broker was down, the message
+  lost), or running with a heartbeat that old (its worker was killed), is queued again, and claimed and run again
+  by the worker that takes it (a killed import wrote nothing: its transaction was never committed).
+- If the broker cannot be reached, the job stays queued (the page shows it waiting) until the sweep queues it.
 """
 
+import contextlib
 import datetime
 import logging
+import threading
 
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from core.audit import set_actor
+from core.cache import CACHE_ERRORS
 
 from .choices import JobPhase, JobState
 from .columns import saved_mapping
@@ -33,7 +40,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_BACKGROUND_ROWS = 1000
 DEFAULT_MAX_JOB_ISSUES = 500
-DEFAULT_STALE_SECONDS = 2 * 3600
+DEFAULT_STALE_SECONDS = 300
+DEFAULT_HEARTBEAT_SECONDS = 30
 
 
 def background_rows() -> int:
@@ -104,19 +112,41 @@ def import_job_confirm(*, user, job) -> bool:
     return True
 
 
-def queue_import_job(job_id: int) -> None:
-    """Send the job to the worker; if the broker cannot be reached, the job fails with a message."""
+def queue_import_job(job_id: int) -> bool:
+    """Send the job to the worker. Never raises: if the broker cannot be reached, the job stays pending and the
+    sweep queues it again."""
     from core.tasks import run_import_job_task
 
     try:
         run_import_job_task.apply_async((job_id,), retry=False)
     except Exception:  # kombu's OperationalError, a refused connection, a DNS failure…
-        logger.exception("could not queue import job %s", job_id)
-        _fail(
-            job_id,
-            _("The background service is not available, so the import has not started; try again later."),
-            states=[JobState.QUEUED],
-        )
+        logger.exception("could not queue import job %s; the sweep will queue it again", job_id)
+        return False
+    return True
+
+
+def _stale_before() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(
+        seconds=getattr(settings, "IMPORT_JOB_STALE_SECONDS", DEFAULT_STALE_SECONDS)
+    )
+
+
+def queue_pending_import_jobs() -> int:
+    """The sweep: queue again each job queued and not started, or running without a heartbeat, for
+    ``IMPORT_JOB_STALE_SECONDS`` (a queued job's ``updated_at`` is when it was last queued). Returns how many."""
+    ImportJob = _job_model()
+    stale = _stale_before()
+    pending = list(
+        ImportJob.objects.filter(
+            Q(state=JobState.QUEUED, updated_at__lt=stale) | Q(state=JobState.RUNNING, heartbeat_at__lt=stale)
+        ).values_list("pk", flat=True)
+    )
+    ImportJob.objects.filter(pk__in=pending, state=JobState.QUEUED).update(updated_at=timezone.now())
+    for job_id in pending:
+        queue_import_job(job_id)
+    if pending:
+        logger.info("import jobs queued again by the sweep: %s", pending)
+    return len(pending)
 
 
 # Running (the task) --------------------------------------------------------------------------------------------
@@ -128,7 +158,7 @@ def run_import_job(job_id: int) -> str:
     if job is None:
         return "not claimed"
     try:
-        with set_actor(job.user):
+        with set_actor(job.user), _heartbeat(job):
             return _run(job)
     except Exception:  # one bad job must not crash-loop the worker: record the failure, move on
         logger.exception("import job %s failed", job_id)
@@ -143,11 +173,17 @@ def run_import_job(job_id: int) -> str:
 def _claim(job_id: int):
     ImportJob = _job_model()
     now = timezone.now()
-    stale = now - datetime.timedelta(seconds=getattr(settings, "IMPORT_JOB_STALE_SECONDS", DEFAULT_STALE_SECONDS))
     claimed = (
         ImportJob.objects.filter(pk=job_id)
-        .filter(Q(state=JobState.QUEUED) | Q(state=JobState.RUNNING, started_at__lt=stale))
-        .update(state=JobState.RUNNING, attempt=F("attempt") + 1, started_at=now, rows_done=0, updated_at=now)
+        .filter(Q(state=JobState.QUEUED) | Q(state=JobState.RUNNING, heartbeat_at__lt=_stale_before()))
+        .update(
+            state=JobState.RUNNING,
+            attempt=F("attempt") + 1,
+            started_at=now,
+            heartbeat_at=now,
+            rows_done=0,
+            updated_at=now,
+        )
     )
     if claimed != 1:
         return None
@@ -155,6 +191,34 @@ def _claim(job_id: int):
     with set_actor(job.user):
         _log(job, {"state": [JobState.QUEUED, JobState.RUNNING]})
     return job
+
+
+@contextlib.contextmanager
+def _heartbeat(job):
+    """Renew the running job's heartbeat from a thread, on its own database connection: the import's transaction
+    (all or nothing) keeps what the worker's connection writes invisible until it commits."""
+    ImportJob = _job_model()
+    interval = getattr(settings, "IMPORT_JOB_HEARTBEAT_SECONDS", DEFAULT_HEARTBEAT_SECONDS)
+    current = ImportJob.objects.filter(pk=job.pk, state=JobState.RUNNING, attempt=job.attempt)
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(interval):
+                try:
+                    current.update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    logger.exception("import job %s: could not renew its heartbeat", job.pk)
+        finally:
+            connection.close()  # this thread's connection
+
+    thread = threading.Thread(target=beat, name=f"import-job-{job.pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _run(job) -> str:
@@ -167,7 +231,8 @@ def _run(job) -> str:
     current = ImportJob.objects.filter(pk=job.pk, state=JobState.RUNNING, attempt=job.attempt)
 
     def progress(done: int, total: int) -> None:
-        cache.set(progress_key(job.pk), (done, total), 3600)
+        with contextlib.suppress(*CACHE_ERRORS):  # the page reads the job's row instead
+            cache.set(progress_key(job.pk), (done, total), 3600)
         if not connection.in_atomic_block:  # else invisible to the page until the end (and maybe rolled back)
             current.update(rows_done=done, rows_total=total)
 
@@ -224,20 +289,19 @@ def _finish(job, outcome: ImportOutcome, state: str, message: str = "") -> int:
     if changed == 1:
         before = {name: getattr(job, name) for name in ("state", "rows_created", "rows_updated", "rows_refused")}
         _log(job, {name: [before[name], values[name]] for name in before if before[name] != values[name]})
-        cache.delete(progress_key(job.pk))
+        with contextlib.suppress(*CACHE_ERRORS):  # the page shows a finished job's row, not the cache
+            cache.delete(progress_key(job.pk))
     return changed
 
 
-def _fail(job_id: int, message: str, *, attempt: int | None = None, states=(JobState.RUNNING,)) -> None:
+def _fail(job_id: int, message: str, *, attempt: int) -> None:
     ImportJob = _job_model()
-    jobs = ImportJob.objects.filter(pk=job_id, state__in=list(states))
-    if attempt is not None:
-        jobs = jobs.filter(attempt=attempt)
+    jobs = ImportJob.objects.filter(pk=job_id, state=JobState.RUNNING, attempt=attempt)
     now = timezone.now()
     if jobs.update(state=JobState.FAILED, message=message, finished_at=now, updated_at=now) == 1:
         job = ImportJob.objects.select_related("user").get(pk=job_id)
         with set_actor(job.user):
-            _log(job, {"state": [states[0], JobState.FAILED], "message": ["", message]})
+            _log(job, {"state": [JobState.RUNNING, JobState.FAILED], "message": ["", message]})
 
 
 def _log(job, changes: dict) -> None:
@@ -252,7 +316,10 @@ def progress_key(job_id: int) -> str:
 
 def job_progress(job) -> tuple[int, int]:
     """Rows done and rows in all of a running job (the worker's last report, else what the job says)."""
-    reported = cache.get(progress_key(job.pk))
+    try:
+        reported = cache.get(progress_key(job.pk))
+    except CACHE_ERRORS:
+        reported = None
     if reported and job.is_active:
         return reported
     return job.rows_done, job.rows_total

@@ -16,12 +16,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
+from core.imports import jobs
 from core.imports.choices import JobPhase, JobState
 from core.imports.files import estimate_rows
-from core.imports.jobs import run_import_job
+from core.imports.jobs import queue_pending_import_jobs, run_import_job
 from core.imports.runner import run_import
 from core.models import ImportJob
 from liuyang_transport.celery import app
@@ -184,7 +185,9 @@ def test_a_task_delivered_twice_imports_once(login, alice, unit_a_measures, djan
     assert (job.state, job.attempt) == ("succeeded", 2)
 
 
-def test_a_job_whose_worker_was_lost_is_claimed_again_later(alice, unit_a_measures, settings, media):
+def test_a_job_whose_heartbeat_stopped_is_queued_and_claimed_again(
+    alice, unit_a_measures, settings, media, monkeypatch
+):
     from core.imports.files import store_import_file
 
     job = ImportJob.objects.create(
@@ -192,16 +195,20 @@ def test_a_job_whose_worker_was_lost_is_claimed_again_later(alice, unit_a_measur
         stored_file=store_import_file(lagging_file(unit_a_measures), "xlsx"), file_format="xlsx",
         state=JobState.RUNNING, attempt=1,
     )  # fmt: skip
-    ImportJob.objects.filter(pk=job.pk).update(started_at=job.created_at)
-    assert run_import_job(job.pk) == "not claimed"  # still presumed running
-    settings.IMPORT_JOB_STALE_SECONDS = 0
+    ImportJob.objects.filter(pk=job.pk).update(started_at=job.created_at, heartbeat_at=timezone.now())
+    assert run_import_job(job.pk) == "not claimed"  # its heartbeat is fresh: still running
+    assert queue_pending_import_jobs() == 0
+    settings.IMPORT_JOB_STALE_SECONDS = 0  # its heartbeat stopped: the sweep queues it, a worker claims it again
+    queued = []
+    monkeypatch.setattr(jobs, "queue_import_job", queued.append)
+    assert queue_pending_import_jobs() == 1 and queued == [job.pk]
     assert run_import_job(job.pk) == "checked"
     job.refresh_from_db()
     assert (job.state, job.attempt, job.rows_updated) == ("succeeded", 2, 8)
 
 
-def test_when_the_broker_is_down_the_job_fails_with_a_message(
-    login, alice, unit_a_measures, monkeypatch, django_capture_on_commit_callbacks
+def test_when_the_broker_is_down_the_job_waits_and_the_sweep_queues_it(
+    login, alice, unit_a_measures, monkeypatch, settings, django_capture_on_commit_callbacks, caplog
 ):
     from core import tasks
 
@@ -213,10 +220,18 @@ def test_when_the_broker_is_down_the_job_fails_with_a_message(
     response = upload(client, lagging_file(unit_a_measures), django_capture_on_commit_callbacks)
     assert response.status_code == 302
     job = ImportJob.objects.get()
-    assert job.state == JobState.FAILED and "background service is not available" in job.message
-    page = client.get(response.url)
-    assert page.status_code == 200 and b"background service is not available" in page.content
-    assert Measure.objects.filter(status=MeasureStatus.LAGGING).count() == 0
+    assert job.state == JobState.QUEUED and "the sweep will queue it again" in caplog.text
+    assert client.get(response.url).status_code == 200
+    assert queue_pending_import_jobs() == 0  # queued a moment ago
+    monkeypatch.undo()  # the broker is back (here: tasks run in-process)
+    settings.IMPORT_JOB_STALE_SECONDS = 0
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, True
+    try:
+        assert queue_pending_import_jobs() == 1
+    finally:
+        app.conf.task_always_eager = eager
+    job.refresh_from_db()
+    assert (job.state, job.phase, job.rows_updated) == (JobState.SUCCEEDED, JobPhase.PREVIEW, 8)
 
 
 @pytest.mark.usefixtures("eager")
