@@ -27,6 +27,18 @@ class RefField(serializers.Field):
         return {"id": value.pk, "name": str(value)}
 
 
+class UidField(serializers.Field):
+    """The object's identifier across the province's counties, ``"430181:hazard:123"`` (``Resource.uid``)."""
+
+    def __init__(self, resource, **kwargs):
+        kwargs.update(read_only=True, source="*")
+        super().__init__(**kwargs)
+        self.resource = resource
+
+    def to_representation(self, value):
+        return self.resource.uid(value.pk)
+
+
 def _attribute(name: str):
     def read(instance):
         return getattr(instance, name)
@@ -51,6 +63,8 @@ def reader(field):
     (None stays None), without its per-value overhead for the common field types; anything else goes through the
     field itself."""
     source = field.source
+    if isinstance(field, UidField):
+        return lambda instance, uid=field.resource.uid: uid(instance.pk)
     simple = "." not in source and source != "*"
     if simple and isinstance(field, CodeLabelField):
         labels = {code: str(label) for code, label in field.choices.items()}  # in the active language, once

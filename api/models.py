@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .choices import TombstoneReason
+
 
 def token_hash(plain: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()
@@ -127,10 +129,14 @@ class DeletionQuerySet(models.QuerySet):
 
 
 class Deletion(models.Model):
-    """A tombstone: an object of an API resource was deleted (recorded by ``api.signals``)."""
+    """A tombstone: an object of an API resource was deleted, or left what a token reads (a monthly progress
+    moved back to draft), recorded by ``api.signals``. One that comes back into view loses its tombstone."""
 
     resource = models.CharField(_("resource"), max_length=40)
     object_id = models.BigIntegerField(_("object id"))
+    reason = models.CharField(
+        _("reason"), max_length=20, choices=TombstoneReason.choices, default=TombstoneReason.DELETED
+    )
     deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now)
 
     objects = DeletionQuerySet.as_manager()

@@ -8,6 +8,7 @@ import binascii
 import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import F
 from django.db.models.fields.tuple_lookups import TupleGreaterThan
 from django.utils.translation import gettext as _
@@ -80,13 +81,18 @@ class KeysetPagination(BasePagination):
         return self.request.build_absolute_uri(self.request.path) + "?" + urlencode(params, doseq=True)
 
     def get_paginated_response(self, data):
-        return Response({"next": self.next_link(), "results": data})
+        return Response({"county": settings.COUNTY_CODE, "next": self.next_link(), "results": data})
 
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",
-            "required": ["next", "results"],
+            "required": ["county", "next", "results"],
             "properties": {
+                "county": {
+                    "type": "string",
+                    "description": "The county's administrative division code (430181: 浏阳市), as in each uid.",
+                    "example": "430181",
+                },
                 "next": {
                     "type": "string",
                     "format": "uri",

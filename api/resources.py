@@ -3,9 +3,15 @@ each one mirrors and the field that tells when an object last changed. Views, to
 admin's scope checkboxes all read this table."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.apps import apps
-from django.utils.translation import gettext_lazy as _
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import pgettext_lazy
+
+from plans.choices import ReportState
+from projects.choices import ProgressState
 
 
 @dataclass(frozen=True)
@@ -14,34 +20,57 @@ class Resource:
     label: str
     model: str = ""  # "app.Model"; empty for a summary (computed, nothing to mirror)
     changed_field: str = "updated_at"
+    #: what of the model a token reads (None: every row); a row that leaves it leaves a tombstone
+    scope: Q | None = None
 
     def get_model(self):
         return apps.get_model(self.model)
+
+    @cached_property
+    def kind(self) -> str:
+        """The object kind in identifiers: the model's name (``hazard``)."""
+        return self.get_model()._meta.model_name
+
+    def uid(self, pk: int) -> str:
+        """The object's identifier, unique across the province's counties: ``430181:hazard:123``."""
+        return f"{settings.COUNTY_CODE}:{self.kind}:{pk}"
 
 
 RESOURCES: dict[str, Resource] = {
     resource.name: resource
     for resource in (
-        Resource("work-plans", _("Work plans"), "plans.WorkPlan"),
-        Resource("key-tasks", _("Key tasks"), "plans.KeyTask"),
-        Resource("measures", _("Measures"), "plans.Measure"),
-        Resource("checkpoints", _("Checkpoints"), "plans.Checkpoint"),
-        Resource("progress-reports", _("Progress reports"), "plans.ProgressReport"),
-        Resource("projects", _("Projects"), "projects.Project"),
-        Resource("investment-plans", _("Annual investment plans"), "projects.InvestmentPlan"),
-        Resource("milestones", _("Milestones"), "projects.Milestone"),
-        Resource("monthly-progress", _("Monthly progress"), "projects.MonthlyProgress"),
-        Resource("investment-summary", _("Investment summary")),
-        Resource("enterprises", _("Transport enterprises"), "enterprises.Enterprise"),
-        Resource("vehicles", _("Vehicles"), "enterprises.Vehicle"),
-        Resource("hazards", _("Hazards"), "safety.Hazard"),
-        Resource("hazard-transitions", _("Hazard transitions"), "safety.HazardTransition"),
-        Resource("inspections", _("Inspections"), "inspections.Inspection"),
+        Resource("work-plans", pgettext_lazy("API resource", "Work plans"), "plans.WorkPlan"),
+        Resource("key-tasks", pgettext_lazy("API resource", "Key tasks"), "plans.KeyTask"),
+        Resource("measures", pgettext_lazy("API resource", "Measures"), "plans.Measure"),
+        Resource("checkpoints", pgettext_lazy("API resource", "Checkpoints"), "plans.Checkpoint"),
+        Resource(
+            "progress-reports",
+            pgettext_lazy("API resource", "Progress reports"),
+            "plans.ProgressReport",
+            scope=~Q(state=ReportState.DRAFT),
+        ),
+        Resource("projects", pgettext_lazy("API resource", "Projects"), "projects.Project"),
+        Resource(
+            "investment-plans", pgettext_lazy("API resource", "Annual investment plans"), "projects.InvestmentPlan"
+        ),
+        Resource("milestones", pgettext_lazy("API resource", "Milestones"), "projects.Milestone"),
+        Resource(
+            "monthly-progress",
+            pgettext_lazy("API resource", "Monthly progress"),
+            "projects.MonthlyProgress",
+            scope=~Q(state=ProgressState.DRAFT),
+        ),
+        Resource("investment-summary", pgettext_lazy("API resource", "Investment summary")),
+        Resource("enterprises", pgettext_lazy("API resource", "Transport enterprises"), "enterprises.Enterprise"),
+        Resource("vehicles", pgettext_lazy("API resource", "Vehicles"), "enterprises.Vehicle"),
+        Resource("hazards", pgettext_lazy("API resource", "Hazards"), "safety.Hazard"),
+        Resource("hazard-transitions", pgettext_lazy("API resource", "Hazard transitions"), "safety.HazardTransition"),
+        Resource("inspections", pgettext_lazy("API resource", "Inspections"), "inspections.Inspection"),
         # A draw is immutable (a database trigger refuses UPDATE): the time it was made is its change time.
-        Resource("draws", _("Random draws"), "inspections.Draw", changed_field="made_at"),
-        Resource("duty-assignments", _("Duty roster"), "emergency.DutyAssignment"),
-        Resource("units", _("Units"), "organisation.Unit"),
-        Resource("indicators", _("Yearly indicator summary")),
+        Resource("draws", pgettext_lazy("API resource", "Random draws"), "inspections.Draw", changed_field="made_at"),
+        Resource("duty-assignments", pgettext_lazy("API resource", "Duty roster"), "emergency.DutyAssignment"),
+        Resource("units", pgettext_lazy("API resource", "Units"), "organisation.Unit"),
+        Resource("indicators", pgettext_lazy("API resource", "Yearly indicator summary")),
     )
 }
 

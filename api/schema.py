@@ -46,3 +46,14 @@ class ApiTokenAuthenticationExtension(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "A client token issued by the portal's administrators: `Authorization: Bearer <token>`.",
         }
+
+
+class UidFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = "api.fields.UidField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {
+            "type": "string",
+            "description": "Unique across the province's counties: county code, object kind, id.",
+            "example": "430181:hazard:123",
+        }

@@ -23,7 +23,9 @@ from projects.models import Blocker, FundingSource, InvestmentPlan, Milestone, M
 from safety.models import Hazard, HazardTransition
 from safety.services import REGISTER_FIELDS
 
-from .fields import CodeLabelField, RefField, reader
+from .choices import TombstoneReason
+from .fields import CodeLabelField, RefField, UidField, reader
+from .resources import MIRRORED, resource_for_model
 
 _plans: dict[tuple, list] = {}
 
@@ -43,6 +45,12 @@ class ApiModelSerializer(serializers.ModelSerializer):
         if plan is None:
             plan = _plans[key] = [(field.field_name, reader(field)) for field in type(self)()._readable_fields]
         return plan
+
+    def get_fields(self):
+        """A mirrored resource's row starts with its ``uid``."""
+        fields = super().get_fields()
+        resource = resource_for_model(self.Meta.model)
+        return fields if resource is None else {"uid": UidField(resource), **fields}
 
     def to_representation(self, instance):
         return {name: read(instance) for name, read in self._plan}
@@ -481,6 +489,14 @@ class IndicatorsSerializer(serializers.Serializer):
 
 class DeletionSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text=_("Id of the tombstone (its position in the list)."))
+    uid = serializers.SerializerMethodField(help_text=_("The object's identifier, as its rows gave it."))
     resource = serializers.CharField(help_text=_("The resource the object belonged to, e.g. hazards."))
     object_id = serializers.IntegerField()
+    reason = CodeLabelField(
+        choices=TombstoneReason.choices,
+        help_text=_("deleted, or left_scope: no longer among what the token reads (e.g. moved back to draft)."),
+    )
     deleted_at = serializers.DateTimeField()
+
+    def get_uid(self, deletion) -> str:
+        return MIRRORED[deletion.resource].uid(deletion.object_id)

@@ -8,6 +8,7 @@ import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,10 +28,8 @@ from inspections.choices import InspectionKind
 from inspections.models import Draw, Inspection
 from organisation.models import Unit, User
 from plans import services as plans_services
-from plans.choices import ReportState
 from plans.models import Checkpoint, KeyTask, Measure, ProgressReport, WorkPlan
 from projects import selectors as project_selectors
-from projects.choices import ProgressState
 from projects.models import InvestmentPlan, Milestone, MonthlyProgress, Project
 from safety import services as safety_services
 from safety.models import Hazard, HazardTransition
@@ -121,6 +120,11 @@ class ApiView:
         with translation.override("zh-hans"):  # choice labels and messages in Chinese, whatever the caller asks
             return super().dispatch(request, *args, **kwargs)
 
+    def handle_exception(self, exc):
+        if isinstance(exc, Http404):  # Django's message names the model, in English
+            exc = exceptions.NotFound()
+        return super().handle_exception(exc)
+
     def throttled(self, request, wait):
         raise exceptions.Throttled(wait, detail=_("Too many requests for this token or user."))
 
@@ -175,8 +179,9 @@ class MirroredViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
         return MIRRORED[self.resource].changed_field
 
     def for_client(self):
-        """What a token reads: everything of the resource."""
-        return self.model.objects.all()
+        """What a token reads: the resource's scope (everything, for most)."""
+        scope = MIRRORED[self.resource].scope
+        return self.model.objects.all() if scope is None else self.model.objects.filter(scope)
 
     #: (foreign key, parent model): a user reads the rows of the parents they may read (e.g. a measure's checkpoints)
     visible_through: tuple[str, type] | None = None
@@ -264,9 +269,6 @@ class ProgressReportViewSet(MirroredViewSet):
     serializer_class = s.ProgressReportSerializer
     people = ("author", "reviewed_by")
     prefetch_related = ("problems",)
-
-    def for_client(self):
-        return ProgressReport.objects.exclude(state=ReportState.DRAFT)
 
     @extend_schema(
         summary="Write a progress report",
@@ -357,9 +359,6 @@ class MonthlyProgressViewSet(MirroredViewSet):
     serializer_class = s.MonthlyProgressSerializer
     people = ("author", "reviewed_by")
     prefetch_related = ("blockers",)
-
-    def for_client(self):
-        return MonthlyProgress.objects.exclude(state=ProgressState.DRAFT)
 
 
 class InvestmentSummaryView(ApiView, APIView):
@@ -574,6 +573,12 @@ class IndicatorsView(ApiView, APIView):
             },
         }
         return Response(s.IndicatorsSerializer(data).data)
+
+
+def not_found(request, path=""):
+    """Any other address under /api/: the API's 404, in Chinese JSON like the rest."""
+    with translation.override("zh-hans"):
+        return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
 
 
 # Tombstones ------------------------------------------------------------------------------------------------------

@@ -233,6 +233,11 @@ for _name, _rate in (("API_TOKEN_RATE", API_TOKEN_RATE), ("API_USER_RATE", API_U
     _count, _, _period = _rate.partition("/")
     if not (_count.isdigit() and _period[:1] in ("s", "m", "h", "d")):
         raise ImproperlyConfigured(f"{_name} must look like 600/min or 20000/hour, not {_rate!r}")
+#: The county's administrative division code (浏阳市 430181): the first part of every API object's uid, so that the
+#: province can merge the mirrors of its counties.
+COUNTY_CODE = env_str("COUNTY_CODE", "430181")
+if not (len(COUNTY_CODE) == 6 and COUNTY_CODE.isdigit()):
+    raise ImproperlyConfigured(f"COUNTY_CODE must be a six-digit administrative division code, not {COUNTY_CODE!r}")
 SPECTACULAR_SETTINGS = {
     "TITLE": "浏阳市交通运输局工作门户 API",
     "DESCRIPTION": (
