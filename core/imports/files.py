@@ -86,8 +86,9 @@ class Table:
 
     headers: list[str]
     rows: list[tuple[int, list]] = field(default_factory=list)
-    #: The formula cells (row, column, formula text; "" when the text is kept elsewhere), read as their text.
-    formulas: list[tuple[int, int, str]] = field(default_factory=list)
+    #: The formula cells (row, column, formula text; "" when the text is kept elsewhere, None for an .xls: read
+    #: as its last computed value).
+    formulas: list[tuple[int, int, str | None]] = field(default_factory=list)
 
 
 # Checks ----------------------------------------------------------------------------------------------------
@@ -278,21 +279,24 @@ def _check_xls(data: bytes, name: str) -> None:
             _("%(name)s is not an Excel 97-2003 workbook (.xls), whatever its name says.") % {"name": name},
             code="not_xls",
         )
-    _check_count("cells", _xls_cells(data, name), name)
+    _check_count("cells", _xls_scan(data, name)[0], name)
 
 
-def _xls_cells(data: bytes, name: str) -> int:
+def _xls_scan(data: bytes, name: str) -> tuple[int, list[tuple[int, int]]]:
     """How many cells calamine would hold for the largest sheet of an .xls file, from its A1 to its last cell:
     the sheets' cell records (and their DIMENSIONS) scanned in the compound file's Workbook stream, before calamine
-    builds a sheet as one dense rectangle (a 6 KB file with a cell in IV65536 would take it to a gigabyte)."""
+    builds a sheet as one dense rectangle (a 6 KB file with a cell in IV65536 would take it to a gigabyte); and the
+    (row, column) of the first sheet's formula cells, which calamine reads as their last computed values."""
     stream = _ole_stream(data, ("Workbook", "Book"), name)
     largest, rows, cols, in_sheet, offset = 0, 0, 0, False, 0
+    sheets, formulas = 0, []
     while offset + 4 <= len(stream):
         kind, length = struct.unpack_from("<HH", stream, offset)
         body = stream[offset + 4 : offset + 4 + length]
         offset += 4 + length
         if kind == 0x0809 and len(body) >= 4:  # BOF: a substream begins (0x0010: a worksheet)
             in_sheet, rows, cols = struct.unpack_from("<H", body, 2)[0] == 0x0010, 0, 0
+            sheets += in_sheet
         elif kind == 0x000A:  # EOF
             largest, in_sheet = max(largest, rows * cols), False
         elif not in_sheet:
@@ -305,7 +309,9 @@ def _xls_cells(data: bytes, name: str) -> int:
             if kind in (0x00BD, 0x00BE) and len(body) >= 6:  # MULRK, MULBLANK: the last column ends the record
                 col = struct.unpack_from("<H", body, len(body) - 2)[0]
             rows, cols = max(rows, row + 1), max(cols, col + 1)
-    return max(largest, rows * cols)
+            if kind == 0x0006 and sheets == 1 and col < MAX_COLUMNS:  # FORMULA
+                formulas.append((row + 1, col + 1))
+    return max(largest, rows * cols), formulas
 
 
 def _sector_table(blocks) -> array.array:
@@ -923,7 +929,8 @@ def _calamine_rows(data: bytes, fmt: str, name: str, formulas: list):
     """The first sheet of a checked .xls or .ods, read by calamine into the rows the xlsx reader gives: numbers
     as int when whole, dates as datetime.date / datetime, empty cells as None. Calamine holds a sheet as a
     rectangle from A1 to its last cell, so that rectangle is bounded by the cells limit before it is built into
-    Python lists. An .ods formula is read as its text (from content.xml, checked), as in an .xlsx."""
+    Python lists. An .ods formula is read as its text (from content.xml, checked), as in an .xlsx; an .xls formula
+    (whose text is compiled into tokens) as its last computed value, noted in ``formulas`` with the text None."""
     from python_calamine import PasswordError
 
     try:
@@ -932,7 +939,8 @@ def _calamine_rows(data: bytes, fmt: str, name: str, formulas: list):
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 cells, blocks = _ods_scan(archive, want_formulas=True)
         else:
-            cells = _xls_cells(data, name)
+            cells, formula_cells = _xls_scan(data, name)
+            formulas.extend((row, column, None) for row, column in formula_cells)
         _check_count("cells", cells, name)
         with _calamine_workbook(data) as workbook:
             sheet = workbook.get_sheet_by_index(0)

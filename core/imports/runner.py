@@ -321,7 +321,12 @@ def prepare_dataset(
         for column in mapped:
             if (number, column.position) in by_cell:
                 cell, formula = f"{column.letter}{number}", by_cell[number, column.position]
-                if formula:
+                if formula is None:
+                    message = _(
+                        "Cell %(cell)s holds a formula; an Excel 97-2003 (.xls) file is read with its last computed "
+                        "value. Save the file as .xlsx to import the formula's text."
+                    ) % {"cell": cell}
+                elif formula:
                     message = _(
                         "Cell %(cell)s holds a formula; it is imported as its text “%(formula)s”, not its result."
                     ) % {"cell": cell, "formula": formula}

@@ -254,6 +254,29 @@ class TestFormulas:
             "Cell G5 holds a formula whose text is kept elsewhere in the workbook; its last computed value is imported."
         ]
 
+    def test_an_xls_formula_is_read_as_its_value_and_named(self):
+        from tests.core.xls_writer import Formula
+
+        sheet = read_sheet(xls_bytes([["a", "b"], [1, Formula(7)], [2, 3]]), "xls")
+        assert sheet.rows == [(1, ["a", "b"]), (2, [1, 7]), (3, [2, 3])]
+        assert sheet.formulas == [(2, 2, None)]
+
+    @pytest.mark.django_db
+    def test_the_preview_says_an_xls_formula_is_read_as_its_value(self, alice):
+        from core.imports.runner import run_import
+        from safety.resources import HazardResource
+        from tests.core.test_import_columns import LEDGER_HEADERS, ledger_row
+        from tests.core.xls_writer import Formula
+
+        row = ledger_row(1, 隐患地点=Formula(12))
+        data = xls_bytes([LEDGER_HEADERS, row])
+        outcome = run_import(resource=HazardResource(user=alice), data=data, fmt="xls", user=alice, dry_run=True)
+        assert [issue.message for issue in outcome.warnings] == [
+            "Cell G2 holds a formula; an Excel 97-2003 (.xls) file is read with its last computed value. Save the "
+            "file as .xlsx to import the formula's text."
+        ]
+        assert outcome.rows[0].kind == "new"
+
 
 # 4. .xls and .ods --------------------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """A minimal Excel 97-2003 (.xls, BIFF8 in an OLE compound file) writer, for test fixtures only: one sheet of
-numbers, texts (through the shared string table) and dates (a cell style with the built-in date format 14).
+numbers, texts (through the shared string table), dates (a cell style with the built-in date format 14) and
+formulas (``Formula``: a constant formula with its last computed number).
 No writer of .xls is installed; ``python -m tests.core.xls_writer`` rewrites tests/core/fixtures/measures.xls."""
 
 import datetime
@@ -8,6 +9,10 @@ from pathlib import Path
 
 ENDOFCHAIN, FREESECT, FATSECT, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
 SECTOR = 512
+
+
+class Formula(float):
+    """A formula cell: the formula ``=<the number>`` (a tInt token) with that number as its computed value."""
 
 
 def _record(kind: int, body: bytes) -> bytes:
@@ -37,6 +42,10 @@ def workbook_stream(rows: list[list]) -> bytes:
                 if value not in strings:
                     strings.append(value)
                 cells += _record(0x00FD, struct.pack("<HHHI", row_index, col_index, 0, strings.index(value)))
+            elif isinstance(value, Formula):
+                tokens = struct.pack("<BH", 0x1E, int(value))  # tInt
+                body = struct.pack("<HHHdHI", row_index, col_index, 0, float(value), 0, 0)
+                cells += _record(0x0006, body + struct.pack("<H", len(tokens)) + tokens)
             elif isinstance(value, datetime.date):
                 serial = (value - datetime.date(1899, 12, 30)).days
                 cells += _record(0x0203, struct.pack("<HHHd", row_index, col_index, 1, serial))
