@@ -22,6 +22,8 @@ from a sequence, say) does it in the resource's ``before_bulk_write(new_instance
 """
 
 import copy
+import datetime
+import decimal
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -35,6 +37,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import DateTimeField, JSONField
+from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 from django.utils.encoding import force_str, smart_str
 
@@ -417,20 +421,23 @@ class _Differ:
             fields = [f for f in fields if not include or f.name in include]
             return [f for f in fields if f.name not in exclude]
 
-        self.create_fields = chosen([f for f in model._meta.get_fields() if track_field(f)])
-        self.update_fields = chosen(list(model._meta.fields))
+        self.create_fields = [
+            (f, _value_reader(model, f, use_json))
+            for f in chosen([f for f in model._meta.get_fields() if track_field(f)])
+        ]
+        self.update_fields = [(f, _value_reader(model, f, use_json)) for f in chosen(list(model._meta.fields))]
         self.mask_fields = set(registered["mask_fields"])
         self.mask = get_mask_function(registered.get("mask_callable")) if self.mask_fields else None
         self.json = use_json
 
     def diff(self, old, new) -> dict | None:
         changes = {}
-        for model_field in self.create_fields if old is None else self.update_fields:
+        for model_field, value in self.create_fields if old is None else self.update_fields:
             if old is None:  # auditlog's previous value of a created object (its "default" of None)
                 before = None if self.json else smart_str(None)
             else:
-                before = get_field_value(old, model_field, self.json)
-            after = get_field_value(new, model_field, self.json)
+                before = value(old)
+            after = value(new)
             if before == after:
                 continue
             if model_field.name in self.mask_fields:
@@ -443,6 +450,34 @@ class _Differ:
 
 
 _PRIMITIVES = (type(None), bool, int, float, str, list, tuple, dict, set)
+_ABSENT = object()
+_PLAIN = (type(None), bool, int, float, str, datetime.date, decimal.Decimal)
+
+
+def _value_reader(model, model_field, use_json: bool):
+    """``get_field_value(obj, model_field, use_json)`` as a function of the object, worked out once: with JSON
+    changes, a plain field's value (a field whose attribute is Django's own DeferredAttribute, neither a date-time
+    nor JSON) is the attribute's value as loaded, and a foreign key's (by id, auditlog's default) the id's."""
+
+    def general(obj):
+        return get_field_value(obj, model_field, use_json)
+
+    if not use_json or not model_field.concrete or isinstance(model_field, (DateTimeField, JSONField)):
+        return general
+    attname = model_field.attname
+    if type(getattr(model, attname, None)) is not DeferredAttribute and not model_field.many_to_one:
+        return general
+    if model_field.is_relation and (
+        settings.AUDITLOG_USE_FK_STRING_REPRESENTATION or not model_field.many_to_one or model_field.one_to_one
+    ):
+        return general
+    plain = (type(None), int, str) if model_field.is_relation else _PLAIN
+
+    def read(obj):
+        value = obj.__dict__.get(attname, _ABSENT)  # absent (deferred): auditlog's way
+        return value if type(value) in plain else general(obj)
+
+    return read
 
 
 def _primitive(value):

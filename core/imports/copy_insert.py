@@ -7,7 +7,30 @@ the thousands of rows and audit entries of a large import. The primary keys are 
 first, so the instances have them afterwards, as with ``bulk_create``. No signals are sent, as with ``bulk_create``.
 """
 
-from django.db import connections, router
+import datetime
+import decimal
+
+from django.db import connections, models, router
+
+#: Fields whose value goes to PostgreSQL as it is when it has one of these types: ``pre_save`` reads the
+#: attribute and ``get_db_prep_save`` returns such a value unchanged (other values and fields take Django's way).
+_UNCHANGED = {
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.BooleanField: (bool,),
+    models.IntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.SmallIntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.AutoField: (int,),
+    models.BigAutoField: (int,),
+    models.DecimalField: (decimal.Decimal,),
+    models.DateField: (datetime.date,),
+}
+
+
+_ABSENT = object()
 
 
 def insert_instances(model, instances: list) -> None:
@@ -20,6 +43,7 @@ def insert_instances(model, instances: list) -> None:
         return
     meta = model._meta
     fields = list(meta.concrete_fields)
+    readers = [_reader(field, connection) for field in fields]
     with connection.cursor() as cursor:
         missing = [instance for instance in instances if instance.pk is None]
         if missing:
@@ -33,7 +57,27 @@ def insert_instances(model, instances: list) -> None:
         table = connection.ops.quote_name(meta.db_table)
         with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for instance in instances:  # psycopg's errors become Django's (IntegrityError …), as for other queries
-                copy.write_row([f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields])
+                copy.write_row([read(instance) for read in readers])
     for instance in instances:
         instance._state.adding = False
         instance._state.db = database
+
+
+def _reader(field, connection):
+    """The function giving a field's value for the COPY, as ``get_db_prep_save(pre_save(instance, True))`` does."""
+
+    def prepared(instance):
+        return field.get_db_prep_save(field.pre_save(instance, True), connection)
+
+    target = field.target_field if field.many_to_one and not field.one_to_one else field
+    kinds = _UNCHANGED.get(type(target))
+    if kinds is None or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return prepared
+    kinds = {*kinds, type(None)}
+    attname = field.attname
+
+    def read(instance):
+        value = instance.__dict__.get(attname, _ABSENT)  # absent (deferred): Django's way
+        return value if type(value) in kinds else prepared(instance)
+
+    return read
