@@ -12,6 +12,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
@@ -23,22 +24,27 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from emergency.models import DutyAssignment
+from enterprises.filters import EnterpriseFilter, VehicleFilter
 from enterprises.models import Enterprise, Vehicle
 from inspections.choices import InspectionKind
+from inspections.filters import DrawFilter, InspectionFilter
 from inspections.models import Draw, Inspection
 from organisation.models import Unit, User
 from plans import services as plans_services
+from plans.filters import MeasureFilter
 from plans.models import Checkpoint, KeyTask, Measure, ProgressReport, WorkPlan
 from projects import selectors as project_selectors
+from projects.filters import ProjectFilter
 from projects.models import InvestmentPlan, Milestone, MonthlyProgress, Project
 from safety import services as safety_services
+from safety.filters import HazardFilter
 from safety.models import Hazard, HazardTransition
 from safety.selectors import hazard_zero_out
 
 from . import serializers as s
 from .authentication import ApiTokenAuthentication
 from .conditional import conditional
-from .filters import UpdatedSinceFilter, parse_moment
+from .filters import UpdatedRangeFilter, parse_moment
 from .models import Deletion
 from .pagination import KeysetPagination
 from .permissions import ApiAccess, token_of
@@ -166,10 +172,12 @@ def _document(resource: str, serializer, description: str):
 
 
 class MirroredViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
-    """List (with ``updated_since``, keyset pages) and detail of one mirrored resource."""
+    """List (with ``updated_since``, the page's filters, keyset pages) and detail of one mirrored resource."""
 
     pagination_class = KeysetPagination
-    filter_backends = [UpdatedSinceFilter]
+    #: ``filterset_class``: the app's FilterSet of the resource's list page, if it has one (a bad value is a 400
+    #: naming the parameter, with the form's Chinese message)
+    filter_backends = [UpdatedRangeFilter, DjangoFilterBackend]
     model = None
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
@@ -245,6 +253,7 @@ class MeasureViewSet(MirroredViewSet):
     resource = "measures"
     model = Measure
     serializer_class = s.MeasureSerializer
+    filterset_class = MeasureFilter
     people = ("responsible_leader", "supervised_by")
     prefetch_related = ("cooperating_units",)
 
@@ -328,6 +337,7 @@ class ProjectViewSet(MirroredViewSet):
     resource = "projects"
     model = Project
     serializer_class = s.ProjectSerializer
+    filterset_class = ProjectFilter
     people = ("leader",)
     prefetch_related = ("townships", "measures", "listings", "funding_sources")
 
@@ -396,6 +406,7 @@ class EnterpriseViewSet(MirroredViewSet):
     resource = "enterprises"
     model = Enterprise
     serializer_class = s.EnterpriseSerializer
+    filterset_class = EnterpriseFilter
     select_related = ("township",)
 
 
@@ -404,6 +415,7 @@ class VehicleViewSet(MirroredViewSet):
     resource = "vehicles"
     model = Vehicle
     serializer_class = s.VehicleSerializer
+    filterset_class = VehicleFilter
 
 
 # Safety ----------------------------------------------------------------------------------------------------------
@@ -414,6 +426,7 @@ class HazardViewSet(MirroredViewSet):
     resource = "hazards"
     model = Hazard
     serializer_class = s.HazardSerializer
+    filterset_class = HazardFilter
     select_related = ("township",)
     people = ("found_by", "rectification_reported_by", "signed_off_by", "closed_by")
 
@@ -477,6 +490,7 @@ class InspectionViewSet(MirroredViewSet):
     resource = "inspections"
     model = Inspection
     serializer_class = s.InspectionSerializer
+    filterset_class = InspectionFilter
     people = ("created_by",)
     prefetch_related = ("inspectors", "enterprises", "projects")
 
@@ -490,6 +504,7 @@ class DrawViewSet(MirroredViewSet):
     resource = "draws"
     model = Draw
     serializer_class = s.DrawSerializer
+    filterset_class = DrawFilter
     select_related = ("township",)
     people = ("made_by",)
 
