@@ -5,6 +5,7 @@ state does not allow), 401 (no or bad credentials), 403 (outside the token's sco
 make), 404 (no such object, or one the caller may not see), 429 (rate limit)."""
 
 import datetime
+import inspect
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
@@ -68,6 +69,32 @@ IF_NONE_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="An ETag from an earlier response: 304 without a body if it still matches.",
 )
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 304],
+    required=True,
+    description="A hash of the body: send it back in If-None-Match.",
+)
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    response=[429],
+    description="Seconds to wait before the next request.",
+)
+WWW_AUTHENTICATE = OpenApiParameter(
+    "WWW-Authenticate",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[401],
+    required=True,
+    description='How to authenticate: Bearer realm="api".',
+)
+#: The headers of the errors every operation may answer, and those of a GET's conditional answers besides
+ERROR_HEADERS = [RETRY_AFTER, WWW_AUTHENTICATE]
+CONDITIONAL = [IF_NONE_MATCH, ETAG, *ERROR_HEADERS]
 
 
 def _year(request, default: int) -> int:
@@ -152,8 +179,11 @@ class ApiView:
         return token.user if token is not None else self.request.user
 
 
-def _document(resource: str, serializer, description: str):
+def _document(resource: str, serializer):
+    """The schema of a resource's operations, described by its serializer's docstring (also its row's description
+    in the schema: written for the API's readers)."""
     label = str(RESOURCES[resource].label)
+    description = inspect.cleandoc(serializer.__doc__)
     list_description = (
         f"{description}\n\nOrdered by change time then id, keyset-paginated (follow “next”). A token reads "
         "everything of the resources in its scope; a logged-in user what the pages let them see."
@@ -162,7 +192,7 @@ def _document(resource: str, serializer, description: str):
         list=extend_schema(
             summary=f"List {resource}",
             description=f"{label}. {list_description}",
-            parameters=[IF_NONE_MATCH],
+            parameters=CONDITIONAL,
             responses={200: serializer(many=True), **NOT_MODIFIED, **BAD_REQUEST, **ERRORS},
         ),
         export=extend_schema(
@@ -174,12 +204,13 @@ def _document(resource: str, serializer, description: str):
                 "updated_since from that moment and the deletions. A row changed during the export may come twice: "
                 "keep the last. No ETag."
             ),
+            parameters=ERROR_HEADERS,
             responses={(200, NdjsonRenderer.media_type): serializer(many=True), **BAD_REQUEST, **ERRORS},
         ),
         retrieve=extend_schema(
             summary=f"One of {resource}",
             description=f"{label}. {description}",
-            parameters=[IF_NONE_MATCH],
+            parameters=CONDITIONAL,
             responses={200: serializer, **NOT_MODIFIED, **NOT_FOUND, **ERRORS},
         ),
     )
@@ -254,7 +285,7 @@ class MirroredViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
 # Plans -----------------------------------------------------------------------------------------------------------
 
 
-@_document("work-plans", s.WorkPlanSerializer, "The bureau's annual work plans (工作计划).")
+@_document("work-plans", s.WorkPlanSerializer)
 class WorkPlanViewSet(MirroredViewSet):
     resource = "work-plans"
     model = WorkPlan
@@ -264,7 +295,7 @@ class WorkPlanViewSet(MirroredViewSet):
         return WorkPlan.objects.all()  # every bureau user reads the plan
 
 
-@_document("key-tasks", s.KeyTaskSerializer, "The key tasks of a plan (重点工作).")
+@_document("key-tasks", s.KeyTaskSerializer)
 class KeyTaskViewSet(MirroredViewSet):
     resource = "key-tasks"
     model = KeyTask
@@ -274,7 +305,7 @@ class KeyTaskViewSet(MirroredViewSet):
         return KeyTask.objects.all()
 
 
-@_document("measures", s.MeasureSerializer, "The measures of the key tasks (举措), with lead and cooperating units.")
+@_document("measures", s.MeasureSerializer)
 class MeasureViewSet(MirroredViewSet):
     resource = "measures"
     model = Measure
@@ -284,7 +315,7 @@ class MeasureViewSet(MirroredViewSet):
     prefetch_related = ("cooperating_units",)
 
 
-@_document("checkpoints", s.CheckpointSerializer, "Dated steps of the measures (节点).")
+@_document("checkpoints", s.CheckpointSerializer)
 class CheckpointViewSet(MirroredViewSet):
     resource = "checkpoints"
     model = Checkpoint
@@ -292,12 +323,7 @@ class CheckpointViewSet(MirroredViewSet):
     visible_through = ("measure", Measure)
 
 
-@_document(
-    "progress-reports",
-    s.ProgressReportSerializer,
-    "Monthly progress reports on measures (进度报送), with the problems met. A token does not read drafts (not yet "
-    "reported).",
-)
+@_document("progress-reports", s.ProgressReportSerializer)
 class ProgressReportViewSet(MirroredViewSet):
     resource = "progress-reports"
     model = ProgressReport
@@ -312,6 +338,7 @@ class ProgressReportViewSet(MirroredViewSet):
             "(progress_report_create: the same rules as the page). A token needs writing granted and acts as its user."
         ),
         request=s.ProgressReportInput,
+        parameters=ERROR_HEADERS,
         responses={
             201: s.ProgressReportSerializer,
             400: OpenApiResponse(
@@ -342,6 +369,7 @@ class ProgressReportViewSet(MirroredViewSet):
         summary="Submit a progress report",
         description="Submit a draft or returned report to the unit head (progress_report_submit).",
         request=None,
+        parameters=ERROR_HEADERS,
         responses={200: s.ProgressReportSerializer, **NOT_FOUND, **ERRORS},
     )
     @action(detail=True, methods=["post"])
@@ -354,11 +382,7 @@ class ProgressReportViewSet(MirroredViewSet):
 # Projects --------------------------------------------------------------------------------------------------------
 
 
-@_document(
-    "projects",
-    s.ProjectSerializer,
-    "The road project registry (项目库) with townships, funding sources (万元), lists and the measures served.",
-)
+@_document("projects", s.ProjectSerializer)
 class ProjectViewSet(MirroredViewSet):
     resource = "projects"
     model = Project
@@ -368,7 +392,7 @@ class ProjectViewSet(MirroredViewSet):
     prefetch_related = ("townships", "measures", "listings", "funding_sources")
 
 
-@_document("investment-plans", s.InvestmentPlanSerializer, "Projects' planned investment per year (万元).")
+@_document("investment-plans", s.InvestmentPlanSerializer)
 class InvestmentPlanViewSet(MirroredViewSet):
     resource = "investment-plans"
     model = InvestmentPlan
@@ -376,7 +400,7 @@ class InvestmentPlanViewSet(MirroredViewSet):
     visible_through = ("project", Project)
 
 
-@_document("milestones", s.MilestoneSerializer, "Projects' milestones (立项 … 竣工验收) with planned and actual dates.")
+@_document("milestones", s.MilestoneSerializer)
 class MilestoneViewSet(MirroredViewSet):
     resource = "milestones"
     model = Milestone
@@ -384,11 +408,7 @@ class MilestoneViewSet(MirroredViewSet):
     visible_through = ("project", Project)
 
 
-@_document(
-    "monthly-progress",
-    s.MonthlyProgressSerializer,
-    "Projects' monthly progress (月度进度): investment (万元), physical %, blockers. A token does not read drafts.",
-)
+@_document("monthly-progress", s.MonthlyProgressSerializer)
 class MonthlyProgressViewSet(MirroredViewSet):
     resource = "monthly-progress"
     model = MonthlyProgress
@@ -404,9 +424,9 @@ class InvestmentSummaryView(ApiView, APIView):
         summary="Investment summary",
         description=(
             "Planned and completed investment (万元) of the year by project category, funding source and township, "
-            "and the year's totals (projects.selectors). Completed counts submitted or accepted monthly progress."
+            "and the year's totals. Completed counts submitted or accepted monthly progress."
         ),
-        parameters=[YEAR, IF_NONE_MATCH],
+        parameters=[YEAR, *CONDITIONAL],
         responses={200: s.InvestmentSummarySerializer, **NOT_MODIFIED, **BAD_REQUEST, **ERRORS},
     )
     def get(self, request):
@@ -425,9 +445,7 @@ class InvestmentSummaryView(ApiView, APIView):
 # Enterprises -----------------------------------------------------------------------------------------------------
 
 
-@_document(
-    "enterprises", s.EnterpriseSerializer, "Transport enterprises (运输企业), credit ratings and red/black lists."
-)
+@_document("enterprises", s.EnterpriseSerializer)
 class EnterpriseViewSet(MirroredViewSet):
     resource = "enterprises"
     model = Enterprise
@@ -436,7 +454,7 @@ class EnterpriseViewSet(MirroredViewSet):
     select_related = ("township",)
 
 
-@_document("vehicles", s.VehicleSerializer, "Vehicles of the enterprises (两客一危 and others).")
+@_document("vehicles", s.VehicleSerializer)
 class VehicleViewSet(MirroredViewSet):
     resource = "vehicles"
     model = Vehicle
@@ -447,7 +465,7 @@ class VehicleViewSet(MirroredViewSet):
 # Safety ----------------------------------------------------------------------------------------------------------
 
 
-@_document("hazards", s.HazardSerializer, "The hazard register (隐患排查治理台账) with the five fixes and workflow.")
+@_document("hazards", s.HazardSerializer)
 class HazardViewSet(MirroredViewSet):
     resource = "hazards"
     model = Hazard
@@ -467,6 +485,7 @@ class HazardViewSet(MirroredViewSet):
         summary="Start a hazard's rectification",
         description="待整改 → 整改中, by the responsible unit (hazard_start_rectification).",
         request=s.NoteInput,
+        parameters=ERROR_HEADERS,
         responses={
             200: s.HazardSerializer,
             400: OpenApiResponse(description="The hazard's status does not allow this step."),
@@ -485,6 +504,7 @@ class HazardViewSet(MirroredViewSet):
             "added on the portal's page."
         ),
         request=s.RectificationInput,
+        parameters=ERROR_HEADERS,
         responses={
             200: s.HazardSerializer,
             400: OpenApiResponse(description="No note, or the hazard's status does not allow this step."),
@@ -497,7 +517,7 @@ class HazardViewSet(MirroredViewSet):
         return self._step(safety_services.hazard_report_rectification, s.RectificationInput)
 
 
-@_document("hazard-transitions", s.HazardTransitionSerializer, "Each step of each hazard's workflow.")
+@_document("hazard-transitions", s.HazardTransitionSerializer)
 class HazardTransitionViewSet(MirroredViewSet):
     resource = "hazard-transitions"
     model = HazardTransition
@@ -509,9 +529,7 @@ class HazardTransitionViewSet(MirroredViewSet):
 # Inspections, emergency, organisation ----------------------------------------------------------------------------
 
 
-@_document(
-    "inspections", s.InspectionSerializer, "Inspections (日常 / 专项 / 四不两直 / 双随机) and who inspected what."
-)
+@_document("inspections", s.InspectionSerializer)
 class InspectionViewSet(MirroredViewSet):
     resource = "inspections"
     model = Inspection
@@ -521,11 +539,7 @@ class InspectionViewSet(MirroredViewSet):
     prefetch_related = ("inspectors", "enterprises", "projects")
 
 
-@_document(
-    "draws",
-    s.DrawSerializer,
-    "Random draws (双随机): seed, inputs and result, never changed; `updated_since` compares their time made.",
-)
+@_document("draws", s.DrawSerializer)
 class DrawViewSet(MirroredViewSet):
     resource = "draws"
     model = Draw
@@ -535,7 +549,7 @@ class DrawViewSet(MirroredViewSet):
     people = ("made_by",)
 
 
-@_document("duty-assignments", s.DutyAssignmentSerializer, "The emergency duty roster (应急值守), one row per duty.")
+@_document("duty-assignments", s.DutyAssignmentSerializer)
 class DutyAssignmentViewSet(MirroredViewSet):
     resource = "duty-assignments"
     model = DutyAssignment
@@ -543,7 +557,7 @@ class DutyAssignmentViewSet(MirroredViewSet):
     people = ("person",)
 
 
-@_document("units", s.UnitSerializer, "The bureau's sections and subordinate units, with their responsibilities.")
+@_document("units", s.UnitSerializer)
 class UnitViewSet(MirroredViewSet):
     resource = "units"
     model = Unit
@@ -573,7 +587,7 @@ class IndicatorsView(ApiView, APIView):
             "year); inspections done by kind and random draws made. A logged-in user's figures cover what they may "
             "see."
         ),
-        parameters=[YEAR, IF_NONE_MATCH],
+        parameters=[YEAR, *CONDITIONAL],
         responses={200: s.IndicatorsSerializer, **NOT_MODIFIED, **BAD_REQUEST, **ERRORS},
     )
     def get(self, request):
@@ -641,7 +655,7 @@ def not_found(request, path=""):
             OpenApiParameter(
                 "resource", OpenApiTypes.STR, enum=list(MIRRORED), description="Only deletions of this resource."
             ),
-            IF_NONE_MATCH,
+            *CONDITIONAL,
         ],
         responses={200: s.DeletionSerializer(many=True), **NOT_MODIFIED, **BAD_REQUEST, **ERRORS},
     )
