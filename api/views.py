@@ -199,10 +199,9 @@ def _document(resource: str, serializer):
             summary=f"Export {resource} (NDJSON)",
             description=(
                 f"{label}. {description}\n\nFor a first pull: every row the list gives — the same filters, scope and "
-                "representation — in one streamed response of content type application/x-ndjson, one JSON object a "
-                "line, in the list's order (change time, id). Note the time before it starts, then keep up with "
-                "updated_since from that moment and the deletions. A row changed during the export may come twice: "
-                "keep the last. No ETag."
+                "representation — streamed as NDJSON (application/x-ndjson), one JSON object a line, in the list's "
+                "order (change time, id). Note the time before it starts, then keep up with updated_since from that "
+                "moment and the deletions. A row changed during the export may come twice: keep the last. No ETag."
             ),
             parameters=ERROR_HEADERS,
             responses={(200, NdjsonRenderer.media_type): serializer(many=True), **BAD_REQUEST, **ERRORS},
