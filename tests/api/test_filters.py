@@ -149,3 +149,10 @@ def test_the_pages_ignore_a_year_out_of_range_too(client, alice, url):
     response = client.get(reverse(url), {"year": "99999"})
     assert response.status_code == 200
     assert response.context["filter"].errors["year"]
+
+
+def test_the_browsable_api_offers_the_filters(api, alice):
+    api.force_login(alice)
+    page = api.get("/api/v1/hazards/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    assert 'name="unit"' in page.content.decode()
