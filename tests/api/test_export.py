@@ -91,3 +91,10 @@ def test_the_export_accepts_an_ndjson_accept_header(province, alice, unit_a):
     populate(1, unit_a, alice)
     response = province.get("/api/v1/units/export/", HTTP_ACCEPT="application/x-ndjson")
     assert response.status_code == 200 and response.streaming
+
+
+def test_the_exported_labels_are_chinese_whatever_the_caller_asks(province, alice, unit_a):
+    populate(1, unit_a, alice)
+    response = province.get("/api/v1/hazards/export/", HTTP_ACCEPT_LANGUAGE="en")
+    (row,) = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
+    assert row["status"] == {"code": "pending", "label": "待整改"}
