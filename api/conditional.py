@@ -12,8 +12,9 @@ def body_etag(content: bytes) -> str:
 
 
 def conditional(request, response):
-    """Tag a successful GET response; answer 304 when the client's If-None-Match matches."""
-    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+    """Tag a successful GET response; answer 304 when the client's If-None-Match matches. A streamed export is
+    left untagged: its body is not there to hash."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
         return response
     response.render()
     response["ETag"] = body_etag(response.content)

@@ -1,4 +1,5 @@
-"""``updated_since``: only the objects changed at or after a moment (ISO 8601 with a time zone)."""
+"""The lists' filters: ``updated_since`` / ``updated_before`` (a range of change times, ISO 8601 with a time zone)
+and the filters of the resource's page (the app's own FilterSet, e.g. ``safety.filters.HazardFilter``)."""
 
 import datetime
 
@@ -26,26 +27,37 @@ def parse_moment(value: str, name: str) -> datetime.datetime:
         raise exceptions.ValidationError({name: [_("This date-time is out of range.")]}) from None
 
 
-class UpdatedSinceFilter(BaseFilterBackend):
-    param = "updated_since"
-    description = (
-        "Only objects changed at or after this moment: ISO 8601 with a time zone, e.g. 2020-06-01T08:00:00+08:00 "
-        "(write + as %2B) or 2020-06-01T00:00:00Z. A naive or malformed value is refused with 400."
-    )
+class UpdatedRangeFilter(BaseFilterBackend):
+    """Objects changed at or after ``updated_since`` and before ``updated_before``."""
+
+    bounds = {
+        "updated_since": (
+            "gte",
+            "Only objects changed at or after this moment (inclusive): ISO 8601 with a time zone, e.g. "
+            "2020-06-01T08:00:00+08:00 (write + as %2B) or 2020-06-01T00:00:00Z. A naive or malformed value is "
+            "refused with 400.",
+        ),
+        "updated_before": (
+            "lt",
+            "Only objects changed before this moment (exclusive), in the same form as updated_since.",
+        ),
+    }
 
     def filter_queryset(self, request, queryset, view):
-        value = request.query_params.get(self.param)
-        if value is None:
-            return queryset
-        return queryset.filter(**{f"{view.changed_field}__gte": parse_moment(value, self.param)})
+        for param, (lookup, _description) in self.bounds.items():
+            value = request.query_params.get(param)
+            if value is not None:
+                queryset = queryset.filter(**{f"{view.changed_field}__{lookup}": parse_moment(value, param)})
+        return queryset
 
     def get_schema_operation_parameters(self, view):
         return [
             {
-                "name": self.param,
+                "name": param,
                 "required": False,
                 "in": "query",
-                "description": self.description,
+                "description": description,
                 "schema": {"type": "string", "format": "date-time"},
             }
+            for param, (_lookup, description) in self.bounds.items()
         ]

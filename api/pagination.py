@@ -36,6 +36,25 @@ def decode_cursor(value: str) -> tuple[datetime.datetime, int]:
         raise exceptions.ValidationError({"cursor": [_("Invalid cursor: use the “next” link as given.")]}) from None
 
 
+def after(queryset, field: str, moment: datetime.datetime, pk: int):
+    """The rows of ``queryset`` after (moment, pk) in (field, id) order."""
+    # The row comparison (field, id) > (moment, pk) is the index range on PostgreSQL; SQLite spells it
+    # field > moment OR (field = moment AND id > pk), which the plain bound on the field keeps indexed.
+    return queryset.filter(TupleGreaterThan((F(field), F("id")), (moment, pk)), **{f"{field}__gte": moment})
+
+
+def keyset_chunks(queryset, field: str, size: int):
+    """Every row of ``queryset`` in (field, id) order, as lists of ``size`` rows: each one query from where the
+    last ended, as the pages are read — no OFFSET, and no database cursor held open between chunks."""
+    rows = list(queryset.order_by(field, "id")[:size])
+    while rows:
+        yield rows
+        if len(rows) < size:
+            return
+        last = rows[-1]
+        rows = list(after(queryset, field, getattr(last, field), last.pk).order_by(field, "id")[:size])
+
+
 class KeysetPagination(BasePagination):
     cursor_query_param = "cursor"
     page_size_query_param = "page_size"
@@ -62,10 +81,7 @@ class KeysetPagination(BasePagination):
         size = self.page_size(request)
         cursor = request.query_params.get(self.cursor_query_param)
         if cursor:
-            moment, pk = decode_cursor(cursor)
-            # The row comparison (field, id) > (moment, pk) is the index range on PostgreSQL; SQLite spells it
-            # field > moment OR (field = moment AND id > pk), which the plain bound on the field keeps indexed.
-            queryset = queryset.filter(TupleGreaterThan((F(field), F("id")), (moment, pk)), **{f"{field}__gte": moment})
+            queryset = after(queryset, field, *decode_cursor(cursor))
         rows = list(queryset.order_by(field, "id")[: size + 1])
         self.request, self.field = request, field
         self.has_next = len(rows) > size

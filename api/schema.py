@@ -1,6 +1,12 @@
-"""drf-spectacular extensions: how the API's own fields look in the OpenAPI schema."""
+"""drf-spectacular extensions: how the API's own fields look in the OpenAPI schema, and which docstrings it must not
+show."""
 
+import copy
+
+from django_filters import filters
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import get_lib_doc_excludes
 
 
 class CodeLabelFieldExtension(OpenApiSerializerFieldExtension):
@@ -57,3 +63,26 @@ class UidFieldExtension(OpenApiSerializerFieldExtension):
             "description": "Unique across the province's counties: county code, object kind, id.",
             "example": "430181:hazard:123",
         }
+
+
+class PageFilterExtension(DjangoFilterExtension):
+    """The pages' FilterSets as query parameters. A choice of object whose method does the filtering (a measure's
+    unit: lead or cooperating; a project's township) names no model field to read its type from: it takes the
+    chosen object's id, as the others do."""
+
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        if isinstance(filter_field, filters.ModelChoiceFilter) and filter_field.method:
+            filter_field = copy.copy(filter_field)
+            filter_field.field_name = filter_field.queryset.model._meta.pk.name
+            model = filter_field.queryset.model
+        return super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
+
+
+def doc_excludes() -> list[type]:
+    """The classes whose docstrings the schema does not inherit (``GET_LIB_DOC_EXCLUDES``): DRF's, and the API's
+    base serializer, whose docstring is a note for developers. Each resource's serializer describes its rows."""
+    from .serializers import ApiModelSerializer
+
+    return [*get_lib_doc_excludes(), ApiModelSerializer]

@@ -47,8 +47,12 @@ class ApiModelSerializer(serializers.ModelSerializer):
         return plan
 
     def get_fields(self):
-        """A mirrored resource's row starts with its ``uid``."""
+        """A mirrored resource's row starts with its ``uid``. Every field is read-only: these serializers only show
+        (writes have their ``…Input``), and every row carries every field, which the schema then lists as
+        required."""
         fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
         resource = resource_for_model(self.Meta.model)
         return fields if resource is None else {"uid": UidField(resource), **fields}
 
@@ -60,18 +64,24 @@ class ApiModelSerializer(serializers.ModelSerializer):
 
 
 class WorkPlanSerializer(ApiModelSerializer):
+    """The bureau's annual work plans (工作计划)."""
+
     class Meta:
         model = WorkPlan
         fields = ["id", "year", "title", "published", "published_on", "created_at", "updated_at"]
 
 
 class KeyTaskSerializer(ApiModelSerializer):
+    """The key tasks of a plan (重点工作)."""
+
     class Meta:
         model = KeyTask
         fields = ["id", "plan", "number", "title", "updated_at"]
 
 
 class MeasureSerializer(ApiModelSerializer):
+    """The measures of the key tasks (举措), with lead and cooperating units."""
+
     responsible_leader = RefField(allow_null=True)
     supervised_by = RefField(allow_null=True)
 
@@ -100,18 +110,25 @@ class MeasureSerializer(ApiModelSerializer):
 
 
 class CheckpointSerializer(ApiModelSerializer):
+    """Dated steps of the measures (节点)."""
+
     class Meta:
         model = Checkpoint
         fields = ["id", "measure", "title", "due_date", "done_on", "note", "updated_at"]
 
 
 class ReportProblemSerializer(ApiModelSerializer):
+    """A problem met, as the report names it: its category and description."""
+
     class Meta:
         model = ReportProblem
         fields = ["category", "description"]
 
 
 class ProgressReportSerializer(ApiModelSerializer):
+    """Monthly progress reports on measures (进度报送), with the problems met. A token does not read drafts (not yet
+    reported)."""
+
     problems = ReportProblemSerializer(many=True, read_only=True)
     author = RefField()
     reviewed_by = RefField(allow_null=True)
@@ -156,6 +173,8 @@ class ProgressReportInput(serializers.Serializer):
 
 
 class FundingSourceSerializer(ApiModelSerializer):
+    """One source of a project's funding and its amount (万元)."""
+
     class Meta:
         model = FundingSource
         fields = ["source", "amount"]
@@ -167,6 +186,8 @@ class ListingsField(serializers.ListField):
 
 
 class ProjectSerializer(ApiModelSerializer):
+    """The road project registry (项目库) with townships, funding sources (万元), lists and the measures served."""
+
     leader = RefField(allow_null=True)
     lists = ListingsField(child=CodeLabelField(choices=ProjectList.choices), read_only=True)
     funding_sources = FundingSourceSerializer(many=True, read_only=True)
@@ -200,24 +221,32 @@ class ProjectSerializer(ApiModelSerializer):
 
 
 class InvestmentPlanSerializer(ApiModelSerializer):
+    """Projects' planned investment per year (万元)."""
+
     class Meta:
         model = InvestmentPlan
         fields = ["id", "project", "year", "amount", "updated_at"]
 
 
 class MilestoneSerializer(ApiModelSerializer):
+    """Projects' milestones (立项 … 竣工验收) with planned and actual dates."""
+
     class Meta:
         model = Milestone
         fields = ["id", "project", "phase", "planned_date", "actual_date", "note", "updated_at"]
 
 
 class BlockerSerializer(ApiModelSerializer):
+    """A blocker named in a month's progress: its category and description."""
+
     class Meta:
         model = Blocker
         fields = ["category", "description"]
 
 
 class MonthlyProgressSerializer(ApiModelSerializer):
+    """Projects' monthly progress (月度进度): investment (万元), physical %, blockers. A token does not read drafts."""
+
     blockers = BlockerSerializer(many=True, read_only=True)
     author = RefField()
     reviewed_by = RefField(allow_null=True)
@@ -248,6 +277,8 @@ class MonthlyProgressSerializer(ApiModelSerializer):
 
 
 class EnterpriseSerializer(ApiModelSerializer):
+    """Transport enterprises (运输企业), credit ratings and red/black lists."""
+
     township = RefField(allow_null=True)
 
     class Meta:
@@ -265,6 +296,8 @@ class EnterpriseSerializer(ApiModelSerializer):
 
 
 class VehicleSerializer(ApiModelSerializer):
+    """Vehicles of the enterprises (两客一危 and others)."""
+
     class Meta:
         model = Vehicle
         fields = ["id", *VEHICLE_FIELDS, "created_at", "updated_at"]
@@ -274,6 +307,8 @@ class VehicleSerializer(ApiModelSerializer):
 
 
 class HazardSerializer(ApiModelSerializer):
+    """The hazard register (隐患排查治理台账) with the five fixes and workflow."""
+
     township = RefField()
     found_by = RefField()
     rectification_reported_by = RefField(allow_null=True)
@@ -302,6 +337,8 @@ class HazardSerializer(ApiModelSerializer):
 
 
 class HazardTransitionSerializer(ApiModelSerializer):
+    """Each step of each hazard's workflow."""
+
     by = RefField()
 
     class Meta:
@@ -321,6 +358,8 @@ class RectificationInput(serializers.Serializer):
 
 
 class InspectionSerializer(ApiModelSerializer):
+    """Inspections (日常 / 专项 / 四不两直 / 双随机) and who inspected what."""
+
     inspectors = serializers.ListField(child=RefField(), source="inspectors.all", read_only=True)
     created_by = RefField()
 
@@ -343,6 +382,8 @@ class InspectionSerializer(ApiModelSerializer):
 
 
 class DrawSerializer(ApiModelSerializer):
+    """Random draws (双随机): seed, inputs and result, never changed; `updated_since` compares their time made."""
+
     made_by = RefField()
     township = RefField(allow_null=True)
     enterprise_type = CodeLabelField(choices=EnterpriseType.choices, allow_blank=True, read_only=True)
@@ -371,6 +412,8 @@ class DrawSerializer(ApiModelSerializer):
 
 
 class DutyAssignmentSerializer(ApiModelSerializer):
+    """The emergency duty roster (应急值守), one row per duty."""
+
     person = RefField()
 
     class Meta:
@@ -379,6 +422,8 @@ class DutyAssignmentSerializer(ApiModelSerializer):
 
 
 class UnitSerializer(ApiModelSerializer):
+    """The bureau's sections and subordinate units, with their responsibilities."""
+
     overseeing_leader = RefField(allow_null=True)
 
     class Meta:

@@ -5,13 +5,15 @@ state does not allow), 401 (no or bad credentials), 403 (outside the token's sco
 make), 404 (no such object, or one the caller may not see), 429 (rate limit)."""
 
 import datetime
+import inspect
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
@@ -23,26 +25,31 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from emergency.models import DutyAssignment
+from enterprises.filters import EnterpriseFilter, VehicleFilter
 from enterprises.models import Enterprise, Vehicle
 from inspections.choices import InspectionKind
+from inspections.filters import DrawFilter, InspectionFilter
 from inspections.models import Draw, Inspection
 from organisation.models import Unit, User
 from plans import services as plans_services
+from plans.filters import MeasureFilter
 from plans.models import Checkpoint, KeyTask, Measure, ProgressReport, WorkPlan
 from projects import selectors as project_selectors
+from projects.filters import ProjectFilter
 from projects.models import InvestmentPlan, Milestone, MonthlyProgress, Project
 from safety import services as safety_services
+from safety.filters import HazardFilter
 from safety.models import Hazard, HazardTransition
 from safety.selectors import hazard_zero_out
 
 from . import serializers as s
 from .authentication import ApiTokenAuthentication
 from .conditional import conditional
-from .filters import UpdatedSinceFilter, parse_moment
+from .filters import UpdatedRangeFilter, parse_moment
 from .models import Deletion
-from .pagination import KeysetPagination
+from .pagination import KeysetPagination, keyset_chunks
 from .permissions import ApiAccess, token_of
-from .renderers import OrjsonRenderer
+from .renderers import NdjsonRenderer, OrjsonRenderer, ndjson_lines
 from .resources import MIRRORED, RESOURCES
 from .throttling import ApiThrottle
 
@@ -62,6 +69,32 @@ IF_NONE_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="An ETag from an earlier response: 304 without a body if it still matches.",
 )
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 304],
+    required=True,
+    description="A hash of the body: send it back in If-None-Match.",
+)
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    response=[429],
+    description="Seconds to wait before the next request.",
+)
+WWW_AUTHENTICATE = OpenApiParameter(
+    "WWW-Authenticate",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[401],
+    required=True,
+    description='How to authenticate: Bearer realm="api".',
+)
+#: The headers of the errors every operation may answer, and those of a GET's conditional answers besides
+ERROR_HEADERS = [RETRY_AFTER, WWW_AUTHENTICATE]
+CONDITIONAL = [IF_NONE_MATCH, ETAG, *ERROR_HEADERS]
 
 
 def _year(request, default: int) -> int:
@@ -78,6 +111,9 @@ def _year(request, default: int) -> int:
 
 
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="The year (2000–2100).")
+
+#: Rows an export reads and sends at a time (one query, and one for each prefetched relation)
+EXPORT_CHUNK = 500
 
 
 def call_service(function, **kwargs):
@@ -143,8 +179,11 @@ class ApiView:
         return token.user if token is not None else self.request.user
 
 
-def _document(resource: str, serializer, description: str):
+def _document(resource: str, serializer):
+    """The schema of a resource's operations, described by its serializer's docstring (also its row's description
+    in the schema: written for the API's readers)."""
     label = str(RESOURCES[resource].label)
+    description = inspect.cleandoc(serializer.__doc__)
     list_description = (
         f"{description}\n\nOrdered by change time then id, keyset-paginated (follow “next”). A token reads "
         "everything of the resources in its scope; a logged-in user what the pages let them see."
@@ -153,23 +192,36 @@ def _document(resource: str, serializer, description: str):
         list=extend_schema(
             summary=f"List {resource}",
             description=f"{label}. {list_description}",
-            parameters=[IF_NONE_MATCH],
+            parameters=CONDITIONAL,
             responses={200: serializer(many=True), **NOT_MODIFIED, **BAD_REQUEST, **ERRORS},
+        ),
+        export=extend_schema(
+            summary=f"Export {resource} (NDJSON)",
+            description=(
+                f"{label}. {description}\n\nFor a first pull: every row the list gives — the same filters, scope and "
+                "representation — streamed as NDJSON (application/x-ndjson), one JSON object a line, in the list's "
+                "order (change time, id). Note the time before it starts, then keep up with updated_since from that "
+                "moment and the deletions. A row changed during the export may come twice: keep the last. No ETag."
+            ),
+            parameters=ERROR_HEADERS,
+            responses={(200, NdjsonRenderer.media_type): serializer(many=True), **BAD_REQUEST, **ERRORS},
         ),
         retrieve=extend_schema(
             summary=f"One of {resource}",
             description=f"{label}. {description}",
-            parameters=[IF_NONE_MATCH],
+            parameters=CONDITIONAL,
             responses={200: serializer, **NOT_MODIFIED, **NOT_FOUND, **ERRORS},
         ),
     )
 
 
 class MirroredViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
-    """List (with ``updated_since``, keyset pages) and detail of one mirrored resource."""
+    """List (with ``updated_since``, the page's filters, keyset pages) and detail of one mirrored resource."""
 
     pagination_class = KeysetPagination
-    filter_backends = [UpdatedSinceFilter]
+    #: ``filterset_class``: the app's FilterSet of the resource's list page, if it has one (a bad value is a 400
+    #: naming the parameter, with the form's Chinese message)
+    filter_backends = [UpdatedRangeFilter, DjangoFilterBackend]
     model = None
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
@@ -206,6 +258,18 @@ class MirroredViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         return attach_people([super().get_object()], self.people)[0]
 
+    @action(detail=False, pagination_class=None, renderer_classes=[OrjsonRenderer, NdjsonRenderer])
+    def export(self, request):
+        """Every row of the list, streamed as NDJSON. The parameters are checked (a 400) before the first row."""
+        queryset = self.filter_queryset(self.get_queryset())
+        return StreamingHttpResponse(self.export_lines(queryset), content_type=NdjsonRenderer.media_type)
+
+    def export_lines(self, queryset):
+        """Run as the response is sent, after ``dispatch`` has returned: each chunk in Chinese again."""
+        for rows in keyset_chunks(queryset, self.changed_field, EXPORT_CHUNK):
+            with translation.override("zh-hans"):
+                yield ndjson_lines(self.get_serializer(attach_people(rows, self.people), many=True).data)
+
     def reread(self, obj):
         """``obj`` as written, read again for the response."""
         queryset = self.model.objects.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
@@ -220,7 +284,7 @@ class MirroredViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
 # Plans -----------------------------------------------------------------------------------------------------------
 
 
-@_document("work-plans", s.WorkPlanSerializer, "The bureau's annual work plans (工作计划).")
+@_document("work-plans", s.WorkPlanSerializer)
 class WorkPlanViewSet(MirroredViewSet):
     resource = "work-plans"
     model = WorkPlan
@@ -230,7 +294,7 @@ class WorkPlanViewSet(MirroredViewSet):
         return WorkPlan.objects.all()  # every bureau user reads the plan
 
 
-@_document("key-tasks", s.KeyTaskSerializer, "The key tasks of a plan (重点工作).")
+@_document("key-tasks", s.KeyTaskSerializer)
 class KeyTaskViewSet(MirroredViewSet):
     resource = "key-tasks"
     model = KeyTask
@@ -240,16 +304,17 @@ class KeyTaskViewSet(MirroredViewSet):
         return KeyTask.objects.all()
 
 
-@_document("measures", s.MeasureSerializer, "The measures of the key tasks (举措), with lead and cooperating units.")
+@_document("measures", s.MeasureSerializer)
 class MeasureViewSet(MirroredViewSet):
     resource = "measures"
     model = Measure
     serializer_class = s.MeasureSerializer
+    filterset_class = MeasureFilter
     people = ("responsible_leader", "supervised_by")
     prefetch_related = ("cooperating_units",)
 
 
-@_document("checkpoints", s.CheckpointSerializer, "Dated steps of the measures (节点).")
+@_document("checkpoints", s.CheckpointSerializer)
 class CheckpointViewSet(MirroredViewSet):
     resource = "checkpoints"
     model = Checkpoint
@@ -257,12 +322,7 @@ class CheckpointViewSet(MirroredViewSet):
     visible_through = ("measure", Measure)
 
 
-@_document(
-    "progress-reports",
-    s.ProgressReportSerializer,
-    "Monthly progress reports on measures (进度报送), with the problems met. A token does not read drafts (not yet "
-    "reported).",
-)
+@_document("progress-reports", s.ProgressReportSerializer)
 class ProgressReportViewSet(MirroredViewSet):
     resource = "progress-reports"
     model = ProgressReport
@@ -277,6 +337,7 @@ class ProgressReportViewSet(MirroredViewSet):
             "(progress_report_create: the same rules as the page). A token needs writing granted and acts as its user."
         ),
         request=s.ProgressReportInput,
+        parameters=ERROR_HEADERS,
         responses={
             201: s.ProgressReportSerializer,
             400: OpenApiResponse(
@@ -307,6 +368,7 @@ class ProgressReportViewSet(MirroredViewSet):
         summary="Submit a progress report",
         description="Submit a draft or returned report to the unit head (progress_report_submit).",
         request=None,
+        parameters=ERROR_HEADERS,
         responses={200: s.ProgressReportSerializer, **NOT_FOUND, **ERRORS},
     )
     @action(detail=True, methods=["post"])
@@ -319,20 +381,17 @@ class ProgressReportViewSet(MirroredViewSet):
 # Projects --------------------------------------------------------------------------------------------------------
 
 
-@_document(
-    "projects",
-    s.ProjectSerializer,
-    "The road project registry (项目库) with townships, funding sources (万元), lists and the measures served.",
-)
+@_document("projects", s.ProjectSerializer)
 class ProjectViewSet(MirroredViewSet):
     resource = "projects"
     model = Project
     serializer_class = s.ProjectSerializer
+    filterset_class = ProjectFilter
     people = ("leader",)
     prefetch_related = ("townships", "measures", "listings", "funding_sources")
 
 
-@_document("investment-plans", s.InvestmentPlanSerializer, "Projects' planned investment per year (万元).")
+@_document("investment-plans", s.InvestmentPlanSerializer)
 class InvestmentPlanViewSet(MirroredViewSet):
     resource = "investment-plans"
     model = InvestmentPlan
@@ -340,7 +399,7 @@ class InvestmentPlanViewSet(MirroredViewSet):
     visible_through = ("project", Project)
 
 
-@_document("milestones", s.MilestoneSerializer, "Projects' milestones (立项 … 竣工验收) with planned and actual dates.")
+@_document("milestones", s.MilestoneSerializer)
 class MilestoneViewSet(MirroredViewSet):
     resource = "milestones"
     model = Milestone
@@ -348,11 +407,7 @@ class MilestoneViewSet(MirroredViewSet):
     visible_through = ("project", Project)
 
 
-@_document(
-    "monthly-progress",
-    s.MonthlyProgressSerializer,
-    "Projects' monthly progress (月度进度): investment (万元), physical %, blockers. A token does not read drafts.",
-)
+@_document("monthly-progress", s.MonthlyProgressSerializer)
 class MonthlyProgressViewSet(MirroredViewSet):
     resource = "monthly-progress"
     model = MonthlyProgress
@@ -368,9 +423,9 @@ class InvestmentSummaryView(ApiView, APIView):
         summary="Investment summary",
         description=(
             "Planned and completed investment (万元) of the year by project category, funding source and township, "
-            "and the year's totals (projects.selectors). Completed counts submitted or accepted monthly progress."
+            "and the year's totals. Completed counts submitted or accepted monthly progress."
         ),
-        parameters=[YEAR, IF_NONE_MATCH],
+        parameters=[YEAR, *CONDITIONAL],
         responses={200: s.InvestmentSummarySerializer, **NOT_MODIFIED, **BAD_REQUEST, **ERRORS},
     )
     def get(self, request):
@@ -389,31 +444,32 @@ class InvestmentSummaryView(ApiView, APIView):
 # Enterprises -----------------------------------------------------------------------------------------------------
 
 
-@_document(
-    "enterprises", s.EnterpriseSerializer, "Transport enterprises (运输企业), credit ratings and red/black lists."
-)
+@_document("enterprises", s.EnterpriseSerializer)
 class EnterpriseViewSet(MirroredViewSet):
     resource = "enterprises"
     model = Enterprise
     serializer_class = s.EnterpriseSerializer
+    filterset_class = EnterpriseFilter
     select_related = ("township",)
 
 
-@_document("vehicles", s.VehicleSerializer, "Vehicles of the enterprises (两客一危 and others).")
+@_document("vehicles", s.VehicleSerializer)
 class VehicleViewSet(MirroredViewSet):
     resource = "vehicles"
     model = Vehicle
     serializer_class = s.VehicleSerializer
+    filterset_class = VehicleFilter
 
 
 # Safety ----------------------------------------------------------------------------------------------------------
 
 
-@_document("hazards", s.HazardSerializer, "The hazard register (隐患排查治理台账) with the five fixes and workflow.")
+@_document("hazards", s.HazardSerializer)
 class HazardViewSet(MirroredViewSet):
     resource = "hazards"
     model = Hazard
     serializer_class = s.HazardSerializer
+    filterset_class = HazardFilter
     select_related = ("township",)
     people = ("found_by", "rectification_reported_by", "signed_off_by", "closed_by")
 
@@ -428,6 +484,7 @@ class HazardViewSet(MirroredViewSet):
         summary="Start a hazard's rectification",
         description="待整改 → 整改中, by the responsible unit (hazard_start_rectification).",
         request=s.NoteInput,
+        parameters=ERROR_HEADERS,
         responses={
             200: s.HazardSerializer,
             400: OpenApiResponse(description="The hazard's status does not allow this step."),
@@ -446,6 +503,7 @@ class HazardViewSet(MirroredViewSet):
             "added on the portal's page."
         ),
         request=s.RectificationInput,
+        parameters=ERROR_HEADERS,
         responses={
             200: s.HazardSerializer,
             400: OpenApiResponse(description="No note, or the hazard's status does not allow this step."),
@@ -458,7 +516,7 @@ class HazardViewSet(MirroredViewSet):
         return self._step(safety_services.hazard_report_rectification, s.RectificationInput)
 
 
-@_document("hazard-transitions", s.HazardTransitionSerializer, "Each step of each hazard's workflow.")
+@_document("hazard-transitions", s.HazardTransitionSerializer)
 class HazardTransitionViewSet(MirroredViewSet):
     resource = "hazard-transitions"
     model = HazardTransition
@@ -470,31 +528,27 @@ class HazardTransitionViewSet(MirroredViewSet):
 # Inspections, emergency, organisation ----------------------------------------------------------------------------
 
 
-@_document(
-    "inspections", s.InspectionSerializer, "Inspections (日常 / 专项 / 四不两直 / 双随机) and who inspected what."
-)
+@_document("inspections", s.InspectionSerializer)
 class InspectionViewSet(MirroredViewSet):
     resource = "inspections"
     model = Inspection
     serializer_class = s.InspectionSerializer
+    filterset_class = InspectionFilter
     people = ("created_by",)
     prefetch_related = ("inspectors", "enterprises", "projects")
 
 
-@_document(
-    "draws",
-    s.DrawSerializer,
-    "Random draws (双随机): seed, inputs and result, never changed; `updated_since` compares their time made.",
-)
+@_document("draws", s.DrawSerializer)
 class DrawViewSet(MirroredViewSet):
     resource = "draws"
     model = Draw
     serializer_class = s.DrawSerializer
+    filterset_class = DrawFilter
     select_related = ("township",)
     people = ("made_by",)
 
 
-@_document("duty-assignments", s.DutyAssignmentSerializer, "The emergency duty roster (应急值守), one row per duty.")
+@_document("duty-assignments", s.DutyAssignmentSerializer)
 class DutyAssignmentViewSet(MirroredViewSet):
     resource = "duty-assignments"
     model = DutyAssignment
@@ -502,7 +556,7 @@ class DutyAssignmentViewSet(MirroredViewSet):
     people = ("person",)
 
 
-@_document("units", s.UnitSerializer, "The bureau's sections and subordinate units, with their responsibilities.")
+@_document("units", s.UnitSerializer)
 class UnitViewSet(MirroredViewSet):
     resource = "units"
     model = Unit
@@ -532,7 +586,7 @@ class IndicatorsView(ApiView, APIView):
             "year); inspections done by kind and random draws made. A logged-in user's figures cover what they may "
             "see."
         ),
-        parameters=[YEAR, IF_NONE_MATCH],
+        parameters=[YEAR, *CONDITIONAL],
         responses={200: s.IndicatorsSerializer, **NOT_MODIFIED, **BAD_REQUEST, **ERRORS},
     )
     def get(self, request):
@@ -600,7 +654,7 @@ def not_found(request, path=""):
             OpenApiParameter(
                 "resource", OpenApiTypes.STR, enum=list(MIRRORED), description="Only deletions of this resource."
             ),
-            IF_NONE_MATCH,
+            *CONDITIONAL,
         ],
         responses={200: s.DeletionSerializer(many=True), **NOT_MODIFIED, **BAD_REQUEST, **ERRORS},
     )

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YearFilter
 from core.forms import BootstrapFormMixin
 from organisation.models import Unit
 
@@ -8,7 +9,7 @@ from .models import Drill
 
 
 class DrillFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", label=_("Year"))
+    year = YearFilter(field_name="date", lookup_expr="year", label=_("Year"))
     unit = django_filters.ModelChoiceFilter(
         queryset=Unit.objects.all(), field_name="units", label=_("Unit"), empty_label=_("All units")
     )

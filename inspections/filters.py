@@ -1,6 +1,10 @@
+import datetime
+
 import django_filters
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YEARS, YearFilter
 from core.forms import BootstrapFormMixin
 from organisation.models import Unit
 
@@ -46,11 +50,15 @@ class InspectionFilter(django_filters.FilterSet):
 class DrawFilter(django_filters.FilterSet):
     """Draws by when they were made (local time): a year, or a month given as YYYY-MM."""
 
-    year = django_filters.NumberFilter(field_name="made_at", lookup_expr="year", label=_("Year"))
+    year = YearFilter(field_name="made_at", lookup_expr="year", label=_("Year"))
     month = django_filters.DateFilter(
         method="filter_month",
         label=_("Month"),
         input_formats=["%Y-%m"],
+        validators=[
+            MinValueValidator(datetime.date(YEARS[0], 1, 1)),
+            MaxValueValidator(datetime.date(YEARS[1], 12, 1)),
+        ],
         widget=django_filters.widgets.forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
     unit = django_filters.ModelChoiceFilter(

@@ -243,7 +243,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "API v1 of the Liuyang Transport Bureau work portal, for the provincial department and other systems. "
         "Authenticate with `Authorization: Bearer <token>` (tokens are issued by the portal's administrators) or a "
-        "logged-in session. Lists filter by `updated_since` and page with a cursor; deletions are at "
+        "logged-in session. Lists filter by `updated_since` / `updated_before` and their page's filters, and page with "
+        "a cursor; `/api/v1/<resource>/export/` streams a whole list as NDJSON for a first pull; deletions are at "
         "/api/v1/deletions/. Choices read {code, label}; money is a decimal string in 万元; times are ISO 8601."
     ),
     "VERSION": "1.0.0",
@@ -259,6 +260,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
+    "GET_LIB_DOC_EXCLUDES": "api.schema.doc_excludes",
 }
 # --- end of REST API --------------------------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YearFilter
 from core.forms import AllYesNoSelect, BootstrapFormMixin
 from organisation.models import Unit
 
@@ -10,7 +11,7 @@ from .models import KeyTask, Measure
 
 
 class MeasureFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="key_task__plan__year", label=_("Year"))
+    year = YearFilter(field_name="key_task__plan__year", label=_("Year"))
     key_task = django_filters.ModelChoiceFilter(
         queryset=KeyTask.objects.select_related("plan"), label=_("Key task"), empty_label=_("All key tasks")
     )

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YearFilter
 from core.forms import AllYesNoSelect, BootstrapFormMixin
 from organisation.models import Township, Unit
 
@@ -10,7 +11,7 @@ from .models import Hazard
 
 
 class HazardFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(method="filter_year", label=_("Year"))
+    year = YearFilter(method="filter_year", label=_("Year"))
     field = django_filters.ChoiceFilter(choices=HazardField.choices, label=_("Field"), empty_label=_("All fields"))
     level = django_filters.ChoiceFilter(choices=HazardLevel.choices, label=_("Level"), empty_label=_("Any level"))
     status = django_filters.ChoiceFilter(choices=HazardStatus.choices, label=_("Status"), empty_label=_("Any status"))
@@ -35,7 +36,7 @@ class HazardFilter(django_filters.FilterSet):
         return type("HazardFilterForm", (BootstrapFormMixin, super().get_form_class()), {})
 
     def filter_year(self, queryset, name, value):
-        return queryset.for_year(int(value))
+        return queryset.for_year(value)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset.exclude(queryset.overdue_q())

@@ -2,6 +2,7 @@
 driven by schemathesis from that schema (property-based, in-process through the WSGI application), never answers
 with a server error."""
 
+import json
 import warnings
 
 import pytest
@@ -107,3 +108,83 @@ def test_the_api_docs_link_is_shown_to_leaders_and_administrators(client, leo, a
     for user, shown in ((leo, True), (admin_user, True), (alice, False)):
         client.force_login(user)
         assert ('id="nav-api-docs"' in client.get("/plans/measures/").content.decode()) is shown
+
+
+# What the schema tells a client ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def openapi(django_db_blocker, tmp_path_factory):
+    """The schema as ``manage.py spectacular`` writes it."""
+    path = tmp_path_factory.mktemp("schema") / "schema.json"
+    with django_db_blocker.unblock():
+        call_command("spectacular", "--format", "openapi-json", "--file", str(path))
+    return json.loads(path.read_text())
+
+
+def _operations(openapi):
+    for url, item in openapi["paths"].items():
+        for method, operation in item.items():
+            yield url, method, operation
+
+
+def test_the_headers_the_api_sends_are_declared(openapi):
+    """Every GET answers 200 and 304 with an ETag (not the streamed export); every operation may answer 429 with
+    Retry-After and 401 with WWW-Authenticate."""
+    gets = 0
+    for url, method, operation in _operations(openapi):
+        responses = operation["responses"]
+        assert "Retry-After" in responses["429"]["headers"], (url, method)
+        assert responses["401"]["headers"]["WWW-Authenticate"]["required"] is True, (url, method)
+        if method == "get" and not url.endswith("/export/"):
+            gets += 1
+            for status in ("200", "304"):
+                assert responses[status]["headers"]["ETag"]["required"] is True, (url, status)
+            assert "If-None-Match" in {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        else:
+            assert "ETag" not in responses.get("200", {}).get("headers", {}), (url, method)
+    assert gets == 2 * len(MIRRORED) + 3  # lists and details, the two summaries, the deletions
+
+
+def test_every_field_of_a_response_is_required(openapi):
+    """A response row always carries every field (null when empty): each is listed as required."""
+    responses = {
+        name: component
+        for name, component in openapi["components"]["schemas"].items()
+        if "properties" in component and not name.endswith("Request")
+    }
+    assert {"Hazard", "Measure", "ReportProblem", "PaginatedHazardList", "Deletion"} <= set(responses)
+    for name, component in responses.items():
+        assert set(component.get("required", [])) == set(component["properties"]), name
+
+
+def test_the_resources_have_user_facing_descriptions(openapi):
+    """Developers' notes (docstrings of the API's base classes, module paths, reST markup) stay out of the schema;
+    each resource's row is described for its readers."""
+    text = json.dumps(openapi, ensure_ascii=False)
+    for note in ("plan compiled", "to_representation", "``", "api.fields", "projects.selectors", "serializer"):
+        assert note not in text, note
+    components = openapi["components"]["schemas"]
+    serializers = {s.__name__.removesuffix("Serializer") for s in _model_serializers()}
+    for name in serializers:
+        assert components[name]["description"].strip(), name
+    assert components["Hazard"]["description"].startswith("The hazard register")
+
+
+def test_the_filters_and_the_export_are_documented(openapi):
+    hazards = openapi["paths"]["/api/v1/hazards/"]["get"]
+    assert {"updated_before", "year", "status", "unit", "q"} <= {p["name"] for p in hazards["parameters"]}
+    export = openapi["paths"]["/api/v1/hazards/export/"]["get"]
+    assert list(export["responses"]["200"]["content"]) == ["application/x-ndjson"]
+    assert {"updated_since", "status", "unit"} <= {p["name"] for p in export["parameters"]}
+    assert "cursor" not in {p["name"] for p in export["parameters"]}
+    assert "NDJSON" in export["description"]
+
+
+def _model_serializers():
+    classes, found = [ApiModelSerializer], []
+    while classes:
+        for serializer in classes.pop().__subclasses__():
+            classes.append(serializer)
+            found.append(serializer)
+    return found

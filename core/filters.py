@@ -1,0 +1,19 @@
+"""Filters the apps' list pages (and the API's lists, which use the same FilterSets) share."""
+
+import django_filters
+from django import forms
+
+#: The years a list may ask for, as ``core.views.year_param`` reads them.
+YEARS = (2000, 2100)
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year from 2000 to 2100: anything else is a form error (a 400 in the API), never a date out of
+    range in the query."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", YEARS[0])
+        kwargs.setdefault("max_value", YEARS[1])
+        super().__init__(*args, **kwargs)
