@@ -1,6 +1,9 @@
 """Response headers the portal adds to everything it answers."""
 
+import auditlog.middleware
 from django.conf import settings
+
+from .network import client_ip
 
 
 class ContentSecurityPolicyMiddleware:
@@ -16,3 +19,12 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.header)
         return response
+
+
+class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):
+    """django-auditlog's middleware, recording the client's address as ``core.network.client_ip`` finds it (auditlog's
+    own takes X-Forwarded-For's first entry, which any client can write)."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_ip(request)
