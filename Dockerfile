@@ -12,8 +12,9 @@ RUN groupadd --system --gid 10001 portal \
 WORKDIR /app
 
 # Chinese fonts for the weekly briefing's PDF (fpdf2 embeds Noto Sans CJK SC; dashboard/briefing.py finds it).
+# postgresql-client: pg_dump and pg_restore for `manage.py backup` / `manage.py restore`.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, so that a code change does not reinstall them. psycopg[binary] ships libpq.

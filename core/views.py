@@ -6,9 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.views import defaults
+from rest_framework import exceptions
 
 
 def year_param(request, default: Callable[[], int]) -> int:
@@ -63,3 +67,43 @@ def review_decide(
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)
     return redirect(entry)
+
+
+# Error pages (settings.CSRF_FAILURE_VIEW, handler403/404/500 in liuyang_transport/urls.py) --------------------------
+# The site's are Chinese pages in its layout (templates/403.html, 404.html, 500.html, 403_csrf.html); under /api/ the
+# same errors are Chinese JSON like the rest of the API, in the REST framework's words.
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _api_error(detail, status: int) -> JsonResponse:
+    with translation.override("zh-hans"):
+        return JsonResponse({"detail": str(detail)}, status=status)
+
+
+def permission_denied(request, exception):
+    if _is_api(request):
+        return _api_error(exceptions.PermissionDenied.default_detail, 403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    if _is_api(request):
+        return _api_error(exceptions.NotFound.default_detail, 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return _api_error(exceptions.APIException.default_detail, 500)
+    return defaults.server_error(request)
+
+
+def csrf_failure(request, reason=""):
+    """A refused CSRF token (a form kept open too long, or sent from another site); ``reason`` is for the log only."""
+    if _is_api(request):
+        with translation.override("zh-hans"):
+            return _api_error(gettext("CSRF verification failed. Request aborted."), 403)
+    return render(request, "403_csrf.html", status=403)

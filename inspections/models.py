@@ -156,7 +156,7 @@ class Draw(models.Model):
         return reverse("inspections:draw_detail", args=[self.pk])
 
     def get_public_url(self):
-        return reverse("public_draws:detail", args=[self.pk])
+        return reverse("public_draws:detail", args=[self.seed])  # the seed is public and unique; the id is not shown
 
     @property
     def pairs(self) -> list[tuple[int, list[int]]]:

@@ -7,5 +7,5 @@ from . import public_views
 app_name = "public_draws"
 urlpatterns = [
     path("", public_views.public_draw_list, name="list"),
-    path("<int:pk>/", public_views.public_draw_detail, name="detail"),
+    path("<str:seed>/", public_views.public_draw_detail, name="detail"),
 ]

@@ -24,9 +24,30 @@ def draw_view(draw) -> dict:
         rerun, rerun_error = None, str(error)
     return {
         "draw": draw,
-        "rows": draw.result,
+        **draw_numbered(draw),
         "enterprise_type_label": enterprise_type_label(draw.enterprise_type),
         "verified": rerun == draw.pairs,
         "rerun_error": rerun_error,
         "method": draws.METHOD,
+    }
+
+
+def draw_numbered(draw) -> dict:
+    """The draw's inputs and result with each enterprise and inspector named by its place among the candidates
+    (1, 2, … in the order of their ids) instead of its database id, for the page everyone can read. The numbering
+    keeps the order, so re-running the draw on the numbers picks the same places as on the ids."""
+    enterprise_no = {pk: number for number, pk in enumerate(sorted(draw.enterprise_ids), start=1)}
+    inspector_no = {pk: number for number, pk in enumerate(sorted(draw.inspector_ids), start=1)}
+    return {
+        "rows": [
+            {
+                **row,
+                "enterprise_no": enterprise_no.get(row["enterprise"]),
+                "inspector_nos": [inspector_no.get(pk) for pk in row["inspectors"]],
+            }
+            for row in draw.result
+        ],
+        "enterprise_numbers": list(enterprise_no.values()),
+        "inspector_numbers": list(inspector_no.values()),
+        "excluded_numbers": [[enterprise_no.get(e), inspector_no.get(i)] for e, i in draw.excluded_pairs],
     }

@@ -17,3 +17,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("", include("core.urls")),
 ]
+
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -119,6 +119,39 @@ def test_production_settings_pass_the_deploy_check():
     assert "WARNING" not in output and "System check identified no issues" in output, output
 
 
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "portal.example"}
+HSTS = "from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+
+
+def test_hsts_lasts_a_year_without_subdomains_or_preload_unless_asked():
+    assert manage("shell", "-v", "0", "-c", HSTS, **PRODUCTION).stdout.split() == ["31536000", "False", "False"]
+    opted_in = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        HSTS,
+        **PRODUCTION,
+        SECURE_HSTS_SECONDS="600",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+        SECURE_HSTS_PRELOAD="1",
+    )
+    assert opted_in.stdout.split() == ["600", "True", "True"], opted_in.stderr
+
+
+def test_the_deploy_check_stays_clean_with_hsts_opted_in():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **PRODUCTION,
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+        SECURE_HSTS_PRELOAD="1",
+    )
+    assert result.returncode == 0 and "no issues" in result.stdout, result.stdout + result.stderr
+
+
 @pytest.mark.parametrize(("variable", "value"), [("DEBUG", "maybe"), ("AXES_FAILURE_LIMIT", "five")])
 def test_a_bad_setting_is_refused_by_name(variable, value):
     result = manage("check", **{variable: value})

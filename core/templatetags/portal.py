@@ -1,4 +1,7 @@
+import datetime
+
 from django import template
+from django.utils import timesince
 
 from core.audit import ACTION_LABELS, history_for
 
@@ -45,3 +48,10 @@ def audit_changes(entry) -> list[tuple[str, str, str]]:
 @register.filter
 def audit_action(entry) -> str:
     return ACTION_LABELS.get(entry.action, entry.get_action_display())
+
+
+@register.filter
+def duration(value: datetime.timedelta) -> str:
+    """A length of time in words, as Django says "time since" ("15 分钟", "1 小时"): for the lockout page."""
+    start = datetime.datetime(2000, 1, 1)
+    return timesince.timeuntil(start + value, now=start)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from inspections import draws, services
 from inspections.choices import InspectionKind
 from inspections.models import Draw, Inspection
+from inspections.selectors import draw_numbered
 from tests.inspections.factories import ConflictFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("enterprises", "pool")]
@@ -65,13 +66,15 @@ class TestReproducible:
         import io
 
         draw = make(eve)
-        page = client.get(reverse("public_draws:detail", args=[draw.pk])).content.decode()
+        page = client.get(draw.get_public_url()).content.decode()
         code = html.unescape(re.search(r'<pre[^>]*id="draw-verify-code">(.*?)</pre>', page, re.S).group(1))
         output = io.StringIO()
         with contextlib.redirect_stdout(output):
             exec(code, {})  # noqa: S102  the code the public page asks citizens to run
         printed = [line.split(" ", 1) for line in output.getvalue().strip().splitlines()]
-        assert [(int(e), eval(chosen)) for e, chosen in printed] == draw.pairs  # noqa: S307
+        # the page names the candidates by number (their place in the order of their ids), not by database id
+        numbered = [(row["enterprise_no"], row["inspector_nos"]) for row in draw_numbered(draw)["rows"]]
+        assert [(int(e), eval(chosen)) for e, chosen in printed] == numbered  # noqa: S307
 
 
 class TestFilterAndConflicts:
