@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
-from core.imports import jobs
+from core.imports import checked as kept
+from core.imports import jobs, runner
 from core.imports.choices import JobPhase, JobState
 from core.imports.files import estimate_rows
 from core.imports.jobs import queue_pending_import_jobs, run_import_job
@@ -29,6 +30,9 @@ from liuyang_transport.celery import app
 from plans.choices import MeasureStatus
 from plans.models import KeyTask, Measure
 from plans.resources import MeasureResource
+from safety.models import Hazard
+from tests.core.test_import_checked_once import csv as hazard_csv
+from tests.core.test_import_checked_once import new_row as new_hazard_row
 from tests.factories import MeasureFactory, WorkPlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -250,6 +254,78 @@ def test_only_the_owner_sees_and_confirms_a_job(
     assert ImportJob.objects.restrict(bob).count() == 0 and ImportJob.objects.restrict(admin_user).count() == 1
     job.refresh_from_db()
     assert job.phase == JobPhase.PREVIEW
+
+
+# The kept check: a job's confirmation writes what its check kept, without reading the file again -------------
+
+
+@pytest.fixture
+def sheet_reads(monkeypatch):
+    """The times a file is read in full (not the top of it, where its columns are recognised)."""
+    calls = []
+    real = runner.read_sheet
+
+    def counting(*args, **kwargs):
+        if kwargs.get("max_rows") is None:
+            calls.append(args[2] if len(args) > 2 else kwargs.get("name"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "read_sheet", counting)
+    return calls
+
+
+def hazard_job(client, capture, locations):
+    """A hazard register (the fast path) of more rows than IMPORT_BACKGROUND_ROWS, checked by a job."""
+    data = hazard_csv(*(new_hazard_row(location) for location in locations))
+    with capture(execute=True):
+        client.post(reverse("safety:hazard_import"), {"file": SimpleUploadedFile("台账.csv", data)})
+    job = ImportJob.objects.get()
+    assert (job.phase, job.state, job.rows_created, job.issue_count) == (JobPhase.PREVIEW, "succeeded", 6, 0)
+    return job
+
+
+def stored_files(media) -> list[str]:
+    return sorted(path.name for path in media.rglob("*") if path.is_file())
+
+
+LOCATIONS = ["白沙路", "金阳大道", "北正路", "劳动路", "人民路", "沿河路"]
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_jobs_confirmation_writes_the_kept_check_without_reading_the_file_again(
+    login, alice, unit_a, media, sheet_reads, django_capture_on_commit_callbacks
+):
+    client = login(alice)
+    job = hazard_job(client, django_capture_on_commit_callbacks, LOCATIONS)
+    assert len(sheet_reads) == 1
+    assert stored_files(media) == sorted(Path(name).name for name in (job.stored_file, kept.path_for(job.stored_file)))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import_job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.phase, job.state, job.rows_created) == (JobPhase.CONFIRM, "succeeded", 6)
+    assert len(sheet_reads) == 1  # not read again
+    assert sorted(Hazard.objects.values_list("location", flat=True)) == sorted(LOCATIONS)
+    assert stored_files(media) == []  # the file and its kept check are gone
+
+
+@pytest.mark.usefixtures("eager")
+@pytest.mark.parametrize("loss", ["missing", "damaged"])
+def test_a_job_whose_kept_check_is_lost_checks_the_file_again_and_imports_it(
+    loss, login, alice, unit_a, media, sheet_reads, django_capture_on_commit_callbacks
+):
+    client = login(alice)
+    job = hazard_job(client, django_capture_on_commit_callbacks, LOCATIONS)
+    if loss == "missing":
+        kept.discard(job.stored_file)
+    else:
+        (media / kept.path_for(job.stored_file)).write_bytes(b"\0" * 64)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import_job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.phase, job.state, job.rows_created) == (JobPhase.CONFIRM, "succeeded", 6)
+    assert len(sheet_reads) == 2  # checked again
+    assert sorted(Hazard.objects.values_list("location", flat=True)) == sorted(LOCATIONS)
+    assert stored_files(media) == []
 
 
 def test_job_pages_need_a_login(client, alice):
