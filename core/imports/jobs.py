@@ -117,11 +117,16 @@ def import_job_confirm(*, user, job) -> bool:
 
 def queue_import_job(job_id: int) -> bool:
     """Send the job to the worker. Never raises: if the broker cannot be reached, the job stays pending and the
-    sweep queues it again."""
+    sweep queues it again. One try to connect, not kombu's retries for seconds: the request does not wait for a
+    broker that is down."""
     from core.tasks import run_import_job_task
 
+    app = run_import_job_task.app
     try:
-        run_import_job_task.apply_async((job_id,), retry=False)
+        with app.connection_for_write() as broker:
+            if not app.conf.task_always_eager:
+                broker.ensure_connection(max_retries=0)
+            run_import_job_task.apply_async((job_id,), retry=False, connection=broker)
     except Exception:  # kombu's OperationalError, a refused connection, a DNS failure…
         logger.exception("could not queue import job %s; the sweep will queue it again", job_id)
         return False
