@@ -2,8 +2,9 @@
 machine's shared Redis is never touched) and Celery workers on a private queue of it, against the test database.
 
 Run as ``python -m tests.workers <queue>``: a worker for every task on that queue (worker modules that change
-something first, such as ``tests.reminders.worker``, call ``run_worker``). The ``own_redis`` fixture is None in the
-embedded mode (no REDIS_URL: tasks run eagerly there, as the portal does).
+something first, such as ``tests.reminders.worker``, call ``run_worker``). The ``own_redis`` fixture (for every
+test, through tests/conftest.py) is None in the embedded mode (no REDIS_URL: tasks run eagerly there, as the
+portal does).
 """
 
 import contextlib
@@ -71,7 +72,11 @@ class OwnRedis:
 
 @pytest.fixture
 def own_redis(tmp_path, settings):
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    """A redis-server of the test's own; None in the embedded mode, or where the workers could not share the test
+    database (SQLite)."""
+    from django.db import connection
+
+    if settings.CELERY_TASK_ALWAYS_EAGER or connection.vendor != "postgresql":
         yield None
         return
     server = OwnRedis(tmp_path)

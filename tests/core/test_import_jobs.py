@@ -2,11 +2,6 @@
 idempotence, and the fast path (``bulk = True``) giving the normal path's outcome with bulk writes."""
 
 import io
-import os
-import subprocess
-import sys
-import time
-import uuid
 from pathlib import Path
 
 import openpyxl
@@ -34,6 +29,7 @@ from safety.models import Hazard
 from tests.core.test_import_checked_once import csv as hazard_csv
 from tests.core.test_import_checked_once import new_row as new_hazard_row
 from tests.factories import MeasureFactory, WorkPlanFactory
+from tests.workers import Workers, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -339,35 +335,25 @@ def test_job_pages_need_a_login(client, alice):
 
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
-def test_a_job_is_run_by_the_worker(login, alice, unit_a_measures, media, settings, django_capture_on_commit_callbacks):
-    real = not app.conf.task_always_eager and connection.vendor == "postgresql"
+def test_a_job_is_run_by_the_worker(
+    login, alice, unit_a_measures, media, own_redis, django_capture_on_commit_callbacks
+):
     client = login(alice)
-    if not real:
+    if own_redis is None:  # the embedded mode: the job runs in-process
         app.conf.task_always_eager, before = True, app.conf.task_always_eager
         try:
             upload(client, lagging_file(unit_a_measures), django_capture_on_commit_callbacks)
         finally:
             app.conf.task_always_eager = before
     else:
-        queue = f"test-{uuid.uuid4().hex}"
-        db = connection.settings_dict
-        url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "liuyang_transport", "worker", "--pool=solo", "-Q", queue,
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
-            env={**os.environ, "MEDIA_ROOT": str(media), "DATABASE_URL": url, "IMPORT_BACKGROUND_ROWS": "5"},
-            cwd=Path(__file__).resolve().parent.parent.parent,
-        )  # fmt: skip
-        app.conf.task_default_queue, before = queue, app.conf.task_default_queue
+        workers = Workers(own_redis.url, env={"MEDIA_ROOT": str(media), "IMPORT_BACKGROUND_ROWS": "5"})
+        workers.start()
         try:
-            upload(client, lagging_file(unit_a_measures), django_capture_on_commit_callbacks)
-            deadline = time.monotonic() + 60
-            while ImportJob.objects.get().state != JobState.SUCCEEDED and time.monotonic() < deadline:
-                time.sleep(0.2)
+            with workers.as_portal():
+                upload(client, lagging_file(unit_a_measures), django_capture_on_commit_callbacks)
+                assert wait_for(lambda: ImportJob.objects.get().state == JobState.SUCCEEDED, timeout=60)
         finally:
-            app.conf.task_default_queue = before
-            worker.terminate()
-            worker.wait(timeout=30)
+            workers.stop()
     job = ImportJob.objects.get()
     assert (job.state, job.phase, job.rows_updated) == (JobState.SUCCEEDED, JobPhase.PREVIEW, 8)
 
