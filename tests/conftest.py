@@ -10,6 +10,7 @@ from django.apps import apps as django_apps
 from django.db import connection
 
 from tests.personas import *  # noqa: F401,F403  named personas for every test
+from tests.workers import own_redis  # noqa: F401  a redis-server of the test's own, for real workers
 
 
 def pytest_report_header(config):

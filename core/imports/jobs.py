@@ -3,6 +3,8 @@ imported, by a Celery task, with its progress and its result kept in an ``Import
 
 - ``import_job_start``: keep the file, create the job (phase "check") and queue it once the transaction commits.
 - ``import_job_confirm``: the user confirms a checked file: the job goes back to the queue (phase "import").
+  As on the page (``core.imports.checked``), the check keeps its checked rows beside the stored file and the import
+  writes them without reading the file again — or checks it again if the kept check is missing or no longer holds.
 - ``run_import_job``: what the task does. A job is claimed atomically (queued → running, exactly one row
   changed), so a task delivered twice runs once; the real import and the job's "finished" are committed in one
   transaction, so an import is never made twice. While it runs, a thread of the worker renews the job's
@@ -31,6 +33,7 @@ from django.utils.translation import gettext as _
 from core.audit import set_actor
 from core.cache import CACHE_ERRORS
 
+from . import checked as kept
 from .choices import JobPhase, JobState
 from .columns import saved_mapping
 from .files import delete_import_file, load_import_file, store_import_file
@@ -114,11 +117,16 @@ def import_job_confirm(*, user, job) -> bool:
 
 def queue_import_job(job_id: int) -> bool:
     """Send the job to the worker. Never raises: if the broker cannot be reached, the job stays pending and the
-    sweep queues it again."""
+    sweep queues it again. One try to connect, not kombu's retries for seconds: the request does not wait for a
+    broker that is down."""
     from core.tasks import run_import_job_task
 
+    app = run_import_job_task.app
     try:
-        run_import_job_task.apply_async((job_id,), retry=False)
+        with app.connection_for_write() as broker:
+            if not app.conf.task_always_eager:
+                broker.ensure_connection(max_retries=0)
+            run_import_job_task.apply_async((job_id,), retry=False, connection=broker)
     except Exception:  # kombu's OperationalError, a refused connection, a DNS failure…
         logger.exception("could not queue import job %s; the sweep will queue it again", job_id)
         return False
@@ -166,7 +174,7 @@ def run_import_job(job_id: int) -> str:
             job_id, _("The import stopped because of an unexpected error; nothing was imported."), attempt=job.attempt
         )
         if job.phase == JobPhase.CONFIRM:
-            delete_import_file(job.stored_file)
+            _delete_stored(job.stored_file)
         return "failed"
 
 
@@ -253,16 +261,26 @@ def _run(job) -> str:
         before_commit=finished if confirm else None,
         saved_mapping=saved_mapping(job.flow_key, job.user),
         mapping=job.column_mapping,
+        keep_check=not confirm,
+        checked=kept.fetch(job.stored_file) if confirm else None,
     )
     if confirm:
-        delete_import_file(job.stored_file)
+        _delete_stored(job.stored_file)
         if not outcome.ok:
             _finish(job, outcome, JobState.FAILED, _("Nothing was imported: the file has problems (listed below)."))
         return "imported" if outcome.ok else "refused"
+    if outcome.checked:  # kept before the job says "checked": its confirmation writes it without checking again
+        kept.store(job.stored_file, outcome.checked)
     _finish(job, outcome, JobState.SUCCEEDED)
     if not outcome.ok:
-        delete_import_file(job.stored_file)
+        _delete_stored(job.stored_file)
     return "checked"
+
+
+def _delete_stored(stored_file: str) -> None:
+    """A job's stored file and the check kept for it."""
+    delete_import_file(stored_file)
+    kept.discard(stored_file)
 
 
 def _finish(job, outcome: ImportOutcome, state: str, message: str = "") -> int:

@@ -2,11 +2,6 @@
 idempotence, and the fast path (``bulk = True``) giving the normal path's outcome with bulk writes."""
 
 import io
-import os
-import subprocess
-import sys
-import time
-import uuid
 from pathlib import Path
 
 import openpyxl
@@ -19,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
-from core.imports import jobs
+from core.imports import checked as kept
+from core.imports import jobs, runner
 from core.imports.choices import JobPhase, JobState
 from core.imports.files import estimate_rows
 from core.imports.jobs import queue_pending_import_jobs, run_import_job
@@ -29,7 +25,11 @@ from liuyang_transport.celery import app
 from plans.choices import MeasureStatus
 from plans.models import KeyTask, Measure
 from plans.resources import MeasureResource
+from safety.models import Hazard
+from tests.core.test_import_checked_once import csv as hazard_csv
+from tests.core.test_import_checked_once import new_row as new_hazard_row
 from tests.factories import MeasureFactory, WorkPlanFactory
+from tests.workers import Workers, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -252,6 +252,78 @@ def test_only_the_owner_sees_and_confirms_a_job(
     assert job.phase == JobPhase.PREVIEW
 
 
+# The kept check: a job's confirmation writes what its check kept, without reading the file again -------------
+
+
+@pytest.fixture
+def sheet_reads(monkeypatch):
+    """The times a file is read in full (not the top of it, where its columns are recognised)."""
+    calls = []
+    real = runner.read_sheet
+
+    def counting(*args, **kwargs):
+        if kwargs.get("max_rows") is None:
+            calls.append(args[2] if len(args) > 2 else kwargs.get("name"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "read_sheet", counting)
+    return calls
+
+
+def hazard_job(client, capture, locations):
+    """A hazard register (the fast path) of more rows than IMPORT_BACKGROUND_ROWS, checked by a job."""
+    data = hazard_csv(*(new_hazard_row(location) for location in locations))
+    with capture(execute=True):
+        client.post(reverse("safety:hazard_import"), {"file": SimpleUploadedFile("台账.csv", data)})
+    job = ImportJob.objects.get()
+    assert (job.phase, job.state, job.rows_created, job.issue_count) == (JobPhase.PREVIEW, "succeeded", 6, 0)
+    return job
+
+
+def stored_files(media) -> list[str]:
+    return sorted(path.name for path in media.rglob("*") if path.is_file())
+
+
+LOCATIONS = ["白沙路", "金阳大道", "北正路", "劳动路", "人民路", "沿河路"]
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_jobs_confirmation_writes_the_kept_check_without_reading_the_file_again(
+    login, alice, unit_a, media, sheet_reads, django_capture_on_commit_callbacks
+):
+    client = login(alice)
+    job = hazard_job(client, django_capture_on_commit_callbacks, LOCATIONS)
+    assert len(sheet_reads) == 1
+    assert stored_files(media) == sorted(Path(name).name for name in (job.stored_file, kept.path_for(job.stored_file)))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import_job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.phase, job.state, job.rows_created) == (JobPhase.CONFIRM, "succeeded", 6)
+    assert len(sheet_reads) == 1  # not read again
+    assert sorted(Hazard.objects.values_list("location", flat=True)) == sorted(LOCATIONS)
+    assert stored_files(media) == []  # the file and its kept check are gone
+
+
+@pytest.mark.usefixtures("eager")
+@pytest.mark.parametrize("loss", ["missing", "damaged"])
+def test_a_job_whose_kept_check_is_lost_checks_the_file_again_and_imports_it(
+    loss, login, alice, unit_a, media, sheet_reads, django_capture_on_commit_callbacks
+):
+    client = login(alice)
+    job = hazard_job(client, django_capture_on_commit_callbacks, LOCATIONS)
+    if loss == "missing":
+        kept.discard(job.stored_file)
+    else:
+        (media / kept.path_for(job.stored_file)).write_bytes(b"\0" * 64)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import_job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.phase, job.state, job.rows_created) == (JobPhase.CONFIRM, "succeeded", 6)
+    assert len(sheet_reads) == 2  # checked again
+    assert sorted(Hazard.objects.values_list("location", flat=True)) == sorted(LOCATIONS)
+    assert stored_files(media) == []
+
+
 def test_job_pages_need_a_login(client, alice):
     job = ImportJob.objects.create(user=alice, flow_key="plans.measure", resource="x", file_name="m.xlsx")
     assert client.get(job.get_absolute_url()).status_code == 302
@@ -263,35 +335,25 @@ def test_job_pages_need_a_login(client, alice):
 
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
-def test_a_job_is_run_by_the_worker(login, alice, unit_a_measures, media, settings, django_capture_on_commit_callbacks):
-    real = not app.conf.task_always_eager and connection.vendor == "postgresql"
+def test_a_job_is_run_by_the_worker(
+    login, alice, unit_a_measures, media, own_redis, django_capture_on_commit_callbacks
+):
     client = login(alice)
-    if not real:
+    if own_redis is None:  # the embedded mode: the job runs in-process
         app.conf.task_always_eager, before = True, app.conf.task_always_eager
         try:
             upload(client, lagging_file(unit_a_measures), django_capture_on_commit_callbacks)
         finally:
             app.conf.task_always_eager = before
     else:
-        queue = f"test-{uuid.uuid4().hex}"
-        db = connection.settings_dict
-        url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "liuyang_transport", "worker", "--pool=solo", "-Q", queue,
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
-            env={**os.environ, "MEDIA_ROOT": str(media), "DATABASE_URL": url, "IMPORT_BACKGROUND_ROWS": "5"},
-            cwd=Path(__file__).resolve().parent.parent.parent,
-        )  # fmt: skip
-        app.conf.task_default_queue, before = queue, app.conf.task_default_queue
+        workers = Workers(own_redis.url, env={"MEDIA_ROOT": str(media), "IMPORT_BACKGROUND_ROWS": "5"})
+        workers.start()
         try:
-            upload(client, lagging_file(unit_a_measures), django_capture_on_commit_callbacks)
-            deadline = time.monotonic() + 60
-            while ImportJob.objects.get().state != JobState.SUCCEEDED and time.monotonic() < deadline:
-                time.sleep(0.2)
+            with workers.as_portal():
+                upload(client, lagging_file(unit_a_measures), django_capture_on_commit_callbacks)
+                assert wait_for(lambda: ImportJob.objects.get().state == JobState.SUCCEEDED, timeout=60)
         finally:
-            app.conf.task_default_queue = before
-            worker.terminate()
-            worker.wait(timeout=30)
+            workers.stop()
     job = ImportJob.objects.get()
     assert (job.state, job.phase, job.rows_updated) == (JobState.SUCCEEDED, JobPhase.PREVIEW, 8)
 

@@ -4,20 +4,12 @@ middle of a batch, Redis restarted during a run, two scans at once — every e-m
 Redis (the embedded mode) the same run takes the eager path, as the portal does there."""
 
 import datetime
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
 import pytest
-import redis
 from django.core import mail
-from django.db import connection
 
 from liuyang_transport.celery import app
 from organisation.models import User
@@ -25,69 +17,13 @@ from reminders import queueing, scan
 from reminders.models import DigestEmail, Notification
 from reminders.tasks import scan_task
 from tests.factories import MeasureFactory
+from tests.workers import Workers, wait_for
 
 from .conftest import at
 
-ROOT = Path(__file__).resolve().parents[2]
 DAY = "2020-06-16"  # a Tuesday: the 3-day reminder of a measure due on Friday 06-19
 MAIL_DELAY = 0.4
 MEMBERS = 12
-
-
-def wait_for(condition, timeout: float = 90, interval: float = 0.1) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return False
-
-
-class OwnRedis:
-    """A redis-server of the test's own, on a spare port, persisting every write (appendfsync always)."""
-
-    def __init__(self, folder: Path):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.folder, self.process = folder, None
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.start()
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder),
-             "--appendonly", "yes", "--appendfsync", "always", "--save", ""],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = redis.Redis(port=self.port)
-        assert wait_for(lambda: self._pings(client), timeout=20), "redis-server did not start"
-
-    @staticmethod
-    def _pings(client) -> bool:
-        try:
-            return client.ping()
-        except redis.exceptions.RedisError:
-            return False
-
-    def stop(self):
-        self.process.terminate()  # SIGTERM: redis-server writes its append-only file and exits
-        self.process.wait(timeout=20)
-
-    def restart(self, down_for: float = 2.0):
-        self.stop()
-        time.sleep(down_for)
-        self.start()
-
-
-@pytest.fixture
-def own_redis(tmp_path, settings):
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        yield None
-        return
-    server = OwnRedis(tmp_path)
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -101,36 +37,16 @@ def unit_with_members(unit_a, leo):
     return emails
 
 
-class Workers:
-    """Celery worker processes (tests/reminders/worker.py) on one private queue of a Redis."""
+class MailWorkers(Workers):
+    """Workers of tests/reminders/worker.py, whose e-mails are files in ``mail_dir``, each taking MAIL_DELAY."""
 
     def __init__(self, redis_url: str, mail_dir: Path):
-        self.queue = f"test-reminders-{uuid.uuid4().hex}"
-        self.redis_url, self.mail_dir, self.processes = redis_url, mail_dir, []
-        db = connection.settings_dict
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
-            "REDIS_URL": redis_url,
-            "DB_CONN_MAX_AGE": "0",
-            "REMINDERS_TEST_MAIL_DIR": str(mail_dir),
-            "REMINDERS_TEST_MAIL_DELAY": str(MAIL_DELAY),
-        }
-
-    def start(self) -> subprocess.Popen:
-        process = subprocess.Popen([sys.executable, "-m", "tests.reminders.worker", self.queue], env=self.env, cwd=ROOT)
-        self.processes.append(process)
-        return process
+        env = {"REMINDERS_TEST_MAIL_DIR": str(mail_dir), "REMINDERS_TEST_MAIL_DELAY": str(MAIL_DELAY)}
+        super().__init__(redis_url, module="tests.reminders.worker", env=env)
+        self.mail_dir = mail_dir
 
     def scan(self, day: str = DAY):
-        with app.connection_for_write(self.redis_url) as broker:
-            scan_task.apply_async(args=[day], queue=self.queue, connection=broker)
-
-    def stop(self):
-        for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=30)
+        self.send(scan_task, day)
 
 
 @pytest.fixture
@@ -140,7 +56,7 @@ def workers(own_redis, tmp_path):
         return
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    started = Workers(own_redis.url, mail_dir)
+    started = MailWorkers(own_redis.url, mail_dir)
     yield started
     started.stop()
 
@@ -175,8 +91,7 @@ def test_a_worker_killed_mid_batch_sends_every_email_exactly_once(
     workers.scan()
     assert wait_for(lambda: sum(received(workers.mail_dir).values()) >= 3), "the batch did not start"
     time.sleep(MAIL_DELAY / 2)  # in the middle of the next message
-    os.kill(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=10)
+    workers.kill(worker)
     assert sum(received(workers.mail_dir).values()) < len(emails), "the worker finished before it was killed"
     workers.start()  # the batch, never acknowledged, is delivered again
     all_received_once(workers, emails)

@@ -11,18 +11,10 @@ from django.conf import settings  # noqa: E402
 
 settings.EMAIL_BACKEND = "tests.reminders.slowmail.SlowFileBackend"
 
-from liuyang_transport.celery import app  # noqa: E402
+from tests.workers import run_worker  # noqa: E402
 
 if __name__ == "__main__":
-    queue = sys.argv[1]
-    app.conf.task_default_queue = queue  # the tasks the scan queues stay on this test's queue
-    app.conf.broker_transport_options = {  # look for unacknowledged messages every second
-        "visibility_timeout": 4,
-        "unacked_restore_interval": 1,
-        "unacked_restore_throttle": 1,
-    }
-    app.conf.broker_connection_retry_on_startup = True
-    app.worker_main(
-        ["worker", "--pool=solo", "-Q", queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-l", "warning"]
-    )  # fmt: skip
+    run_worker(  # look for unacknowledged messages every second
+        sys.argv[1],
+        transport_options={"visibility_timeout": 4, "unacked_restore_interval": 1, "unacked_restore_throttle": 1},
+    )
