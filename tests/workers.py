@@ -144,10 +144,13 @@ class Workers:
 
 
 def _forget_connections(app) -> None:
-    """The app's broker connections are made again, to its broker_url as it is now."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """The app's broker connections are made again, to its broker_url as it is now (kombu's pools are kept by
+    address for the whole process: closed ones are dropped from its registry too, or the next task sent to that
+    address would find its pool closed)."""
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
 
 

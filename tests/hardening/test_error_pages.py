@@ -35,7 +35,7 @@ def test_a_staff_member_opening_the_dashboard_gets_a_chinese_403_in_the_layout(c
 
 def test_an_unknown_page_is_a_chinese_404_in_the_layout(client, alice):
     client.force_login(alice)
-    assert_in_layout(client.get("/no-such-page/"), 404, "页面没有找到")
+    assert_in_layout(client.get("/no-such-page/"), 404, "页面不存在")
 
 
 def test_a_server_error_is_a_chinese_500_in_the_layout(monkeypatch):
@@ -51,7 +51,7 @@ def test_a_server_error_is_a_chinese_500_in_the_layout(monkeypatch):
 def test_a_refused_csrf_token_is_a_chinese_403_in_the_layout(alice):
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("login"), {"username": "alice", "password": "x"})
-    assert_in_layout(response, 403, "CSRF验证失败. 请求被中断.")
+    assert_in_layout(response, 403, "CSRF 验证失败，请求已中止。")
 
 
 # /api/ ------------------------------------------------------------------------------------------------------------
@@ -77,7 +77,7 @@ def test_api_403_404_and_500_are_chinese_json():
 def test_api_csrf_refusal_is_chinese_json():
     request = RequestFactory().post("/api/v1/hazards/")
     assert api_json(core_views.csrf_failure(request, reason="CSRF cookie not set."), 403) == (
-        "CSRF验证失败. 请求被中断."
+        "CSRF 验证失败，请求已中止。"
     )
 
 
