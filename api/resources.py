@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
-from plans.choices import ReportState
-from projects.choices import ProgressState
+from plans.querysets import REPORTED as REPORTED_PROGRESS_REPORTS
+from projects.querysets import REPORTED as REPORTED_MONTHLY_PROGRESS
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ RESOURCES: dict[str, Resource] = {
             "progress-reports",
             pgettext_lazy("API resource", "Progress reports"),
             "plans.ProgressReport",
-            scope=~Q(state=ReportState.DRAFT),
+            scope=REPORTED_PROGRESS_REPORTS,
         ),
         Resource("projects", pgettext_lazy("API resource", "Projects"), "projects.Project"),
         Resource(
@@ -58,7 +58,7 @@ RESOURCES: dict[str, Resource] = {
             "monthly-progress",
             pgettext_lazy("API resource", "Monthly progress"),
             "projects.MonthlyProgress",
-            scope=~Q(state=ProgressState.DRAFT),
+            scope=REPORTED_MONTHLY_PROGRESS,
         ),
         Resource("investment-summary", pgettext_lazy("API resource", "Investment summary")),
         Resource("enterprises", pgettext_lazy("API resource", "Transport enterprises"), "enterprises.Enterprise"),

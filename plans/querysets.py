@@ -60,6 +60,11 @@ class KeyTaskQuerySet(models.QuerySet):
         )
 
 
+#: The reports out of their authors' hands (submitted, returned, accepted): what readers other than the lead unit
+#: and the author see, a provincial token included.
+REPORTED = ~Q(state=ReportState.DRAFT)
+
+
 class ProgressReportQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view"):
         """``view``: administrators and leaders see every report but other people's drafts; a unit's members see
@@ -71,7 +76,7 @@ class ProgressReportQuerySet(models.QuerySet):
         own_unit = Q(measure__lead_unit_id=user.unit_id) if user.is_unit_member else Q(pk__in=[])
         if action == "view":
             if user.reads_everything:
-                return self.filter(~Q(state=ReportState.DRAFT) | own_unit | Q(author_id=user.pk))
+                return self.filter(REPORTED | own_unit | Q(author_id=user.pk))
             return self.filter(own_unit | Q(state=ReportState.ACCEPTED))
         if action == "change":
             editable = Q(state__in=ReportState.editable())

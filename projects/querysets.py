@@ -144,6 +144,11 @@ class MilestoneQuerySet(models.QuerySet):
         return self.filter(planned_date__lt=_today(today), actual_date__isnull=True)
 
 
+#: The months of progress out of their authors' hands: what readers other than the responsible unit and the
+#: author see, a provincial token included.
+REPORTED = ~Q(state=ProgressState.DRAFT)
+
+
 class MonthlyProgressQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view"):
         """``view``: everybody sees every month's progress except other people's drafts; a unit's members also
@@ -155,8 +160,8 @@ class MonthlyProgressQuerySet(models.QuerySet):
         own_unit = Q(project__responsible_unit_id=user.unit_id) if user.is_unit_member else Q(pk__in=[])
         if action == "view":
             if user.is_administrator:
-                return self.filter(~Q(state=ProgressState.DRAFT) | Q(author_id=user.pk))
-            return self.filter(~Q(state=ProgressState.DRAFT) | own_unit | Q(author_id=user.pk))
+                return self.filter(REPORTED | Q(author_id=user.pk))
+            return self.filter(REPORTED | own_unit | Q(author_id=user.pk))
         if action == "change":
             editable = Q(state__in=ProgressState.editable())
             if user.is_administrator:
