@@ -2,11 +2,13 @@ from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db import transaction
 from django.forms.models import construct_instance
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from .audit import set_actor
 from .writes import CheckWrites
 
 
@@ -58,6 +60,31 @@ def _register_import_jobs():
 _register_import_jobs()
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """An object's parts that are written with it on its page, through its service (a report's problems, a
+    project's funding rows, a hazard's steps …): shown here, never added, changed or removed."""
+
+    extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.fields:
+            return self.fields
+        return [
+            field.name
+            for field in self.model._meta.fields
+            if not field.primary_key and field.related_model is not self.parent_model
+        ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ServiceModelAdmin(PortalModelAdmin):
     """An admin whose saves go through the app's service, like every other door: ``service_save(request, obj,
     changes, writes)`` calls it (``obj`` as stored, ``changes`` the changed form fields). The form runs the service
@@ -82,6 +109,20 @@ class ServiceModelAdmin(PortalModelAdmin):
 
     def service_save(self, request, obj, changes: dict, writes=None):
         raise NotImplementedError
+
+    def service_delete(self, request, obj) -> None:
+        """Delete ``obj`` through the app's service where it has one (override); by default a plain delete under
+        the acting user, recorded in the audit history."""
+        with set_actor(request.user), transaction.atomic():
+            obj.delete()
+
+    def delete_model(self, request, obj):
+        self.service_delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.service_delete(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
@@ -125,6 +166,11 @@ class ServiceModelAdmin(PortalModelAdmin):
         saved = self.service_save(request, stored, self.changes(form))
         if saved is not None and saved is not obj:
             obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        # The service set the many-to-many fields with the others (they are among the changes it was given).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 class MonthlyReviewAdmin(PortalModelAdmin):

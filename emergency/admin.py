@@ -1,16 +1,26 @@
 from django.contrib import admin
 
-from core.admin import PortalModelAdmin, ServiceModelAdmin
+from core.admin import ReadOnlyInline, ServiceModelAdmin
 
 from . import services
 from .models import Drill, DrillPhoto, DutyAssignment, SpecialPeriod
 
 
 @admin.register(SpecialPeriod)
-class SpecialPeriodAdmin(PortalModelAdmin):
+class SpecialPeriodAdmin(ServiceModelAdmin):
     list_display = ["__str__", "kind", "start_date", "end_date"]
     list_filter = ["kind"]
     date_hierarchy = "start_date"
+    fields = [*services.SPECIAL_PERIOD_FIELDS, "is_demo"]
+    readonly_fields = ["is_demo"]
+
+    def service_save(self, request, obj, changes: dict, writes=None):
+        if obj is None:
+            return services.special_period_create(user=request.user, writes=writes, **changes)
+        return services.special_period_update(user=request.user, period=obj, writes=writes, **changes)
+
+    def service_delete(self, request, obj):
+        services.special_period_delete(user=request.user, period=obj)
 
 
 @admin.register(DutyAssignment)
@@ -29,28 +39,29 @@ class DutyAssignmentAdmin(ServiceModelAdmin):
             return services.duty_assign(user=request.user, writes=writes, **changes)
         return services.duty_update(user=request.user, assignment=obj, writes=writes, **changes)
 
+    def service_delete(self, request, obj):
+        services.duty_remove(user=request.user, assignment=obj)
 
-class DrillPhotoInline(admin.TabularInline):
+
+class DrillPhotoInline(ReadOnlyInline):
+    """Photos are added on the drill's page, where their content is checked."""
+
     model = DrillPhoto
-    extra = 0
-    readonly_fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
     fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False  # photos are added on the drill's page, where their content is checked
 
 
 @admin.register(Drill)
-class DrillAdmin(PortalModelAdmin):
+class DrillAdmin(ServiceModelAdmin):
     list_display = ["date", "scenario", "participants", "created_by"]
     list_select_related = ["created_by"]
     date_hierarchy = "date"
     search_fields = ["scenario", "summary"]
     filter_horizontal = ["units"]
-    readonly_fields = ["created_by"]
+    fields = [*services.DRILL_FIELDS, "units", "created_by", "is_demo"]
+    readonly_fields = ["created_by", "is_demo"]
     inlines = [DrillPhotoInline]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def service_save(self, request, obj, changes: dict, writes=None):
+        if obj is None:
+            return services.drill_create(user=request.user, writes=writes, **changes)
+        return services.drill_update(user=request.user, drill=obj, writes=writes, **changes)

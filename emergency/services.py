@@ -75,10 +75,11 @@ def duty_update(*, user, assignment: DutyAssignment, writes: Writes | None = Non
     return assignment
 
 
-def duty_remove(*, user, assignment: DutyAssignment) -> None:
+def duty_remove(*, user, assignment: DutyAssignment, writes: Writes | None = None) -> None:
+    writes = writes or Writes()
     _require_keeper(user)
-    with set_actor(user), transaction.atomic():
-        assignment.delete()
+    with writes.atomic(user):
+        writes.delete(assignment)
 
 
 def roster_set_day(
@@ -113,34 +114,49 @@ def month_days(year: int, month: int) -> list[datetime.date]:
 # Special periods --------------------------------------------------------------------------------------------
 
 
+#: What a special period's page and the admin may set.
+SPECIAL_PERIOD_FIELDS = ("kind", "name", "start_date", "end_date")
+
+
 def special_period_create(
-    *, user, kind: str, start_date: datetime.date, end_date: datetime.date, name: str = "", is_demo: bool = False
+    *,
+    user,
+    kind: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    name: str = "",
+    is_demo: bool = False,
+    writes: Writes | None = None,
 ) -> SpecialPeriod:
+    writes = writes or Writes()
     _require_keeper(user)
     period = SpecialPeriod(kind=kind, name=name.strip(), start_date=start_date, end_date=end_date, is_demo=is_demo)
-    with set_actor(user), transaction.atomic():
-        period.full_clean()
-        period.save()
+    with writes.atomic(user):
+        writes.clean(period)
+        writes.save(period)
     return period
 
 
-def special_period_update(*, user, period: SpecialPeriod, **changes) -> SpecialPeriod:
-    unknown = set(changes) - {"kind", "name", "start_date", "end_date"}
+def special_period_update(*, user, period: SpecialPeriod, writes: Writes | None = None, **changes) -> SpecialPeriod:
+    writes = writes or Writes()
+    unknown = set(changes) - set(SPECIAL_PERIOD_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
     _require_keeper(user)
-    with set_actor(user), transaction.atomic():
+    with writes.atomic(user):
+        period = writes.lock(period)
         for field, value in changes.items():
-            setattr(period, field, value)
-        period.full_clean()
-        period.save()
+            setattr(period, field, value.strip() if isinstance(value, str) else value)
+        writes.clean(period)
+        writes.save(period)
     return period
 
 
-def special_period_delete(*, user, period: SpecialPeriod) -> None:
+def special_period_delete(*, user, period: SpecialPeriod, writes: Writes | None = None) -> None:
+    writes = writes or Writes()
     _require_keeper(user)
-    with set_actor(user), transaction.atomic():
-        period.delete()
+    with writes.atomic(user):
+        writes.delete(period)
 
 
 # Drills -----------------------------------------------------------------------------------------------------
@@ -169,8 +185,10 @@ def drill_create(
     location: str = "",
     photos: Sequence = (),
     is_demo: bool = False,
+    writes: Writes | None = None,
 ) -> Drill:
     """Record a drill with the units that took part and its photos (JPEG/PNG, checked for size and content)."""
+    writes = writes or Writes()
     _require_keeper(user)
     if not units:
         raise ValidationError({"units": _("Name at least one unit taking part.")})
@@ -185,17 +203,30 @@ def drill_create(
         created_by=user,
         is_demo=is_demo,
     )
-    with set_actor(user), transaction.atomic():
-        drill.full_clean()
-        drill.save()
-        drill.units.set(units)
-        _add_photos(user=user, drill=drill, photos=photos)
+    with writes.atomic(user):
+        writes.clean(drill)
+        writes.save(drill)
+        writes.set_related(drill, "units", units)
+        writes.save_parts(lambda: _add_photos(user=user, drill=drill, photos=photos))
     return drill
 
 
-def drill_update(*, user, drill: Drill, units: Sequence | None = None, photos: Sequence = (), **changes) -> Drill:
+#: What a drill's page and the admin may set, besides its units and photos.
+DRILL_FIELDS = ("date", "scenario", "location", "participants", "summary")
+
+
+def drill_update(
+    *,
+    user,
+    drill: Drill,
+    units: Sequence | None = None,
+    photos: Sequence = (),
+    writes: Writes | None = None,
+    **changes,
+) -> Drill:
     """Change a drill's record; photos are added to those it has."""
-    unknown = set(changes) - {"date", "scenario", "location", "participants", "summary"}
+    writes = writes or Writes()
+    unknown = set(changes) - set(DRILL_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
     _require_keeper(user)
@@ -203,15 +234,15 @@ def drill_update(*, user, drill: Drill, units: Sequence | None = None, photos: S
         raise ValidationError({"units": _("Name at least one unit taking part.")})
     for upload in photos:
         _check_photo(upload)
-    with set_actor(user), transaction.atomic():
-        drill = Drill.objects.select_for_update().get(pk=drill.pk)
+    with writes.atomic(user):
+        drill = writes.lock(drill)
         for field, value in changes.items():
             setattr(drill, field, value.strip() if isinstance(value, str) else value)
-        drill.full_clean()
-        drill.save()
+        writes.clean(drill)
+        writes.save(drill)
         if units is not None:
-            drill.units.set(units)
-        _add_photos(user=user, drill=drill, photos=photos)
+            writes.set_related(drill, "units", units)
+        writes.save_parts(lambda: _add_photos(user=user, drill=drill, photos=photos))
     return drill
 
 

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import PortalModelAdmin
+from core.admin import PortalModelAdmin, ReadOnlyInline, ServiceModelAdmin
 
+from . import services
 from .models import ConflictOfInterest, Draw, Finding, Inspection, Inspector
 
 
@@ -37,28 +38,47 @@ class ConflictOfInterestAdmin(PortalModelAdmin):
     autocomplete_fields = ["enterprise", "inspector"]
 
 
-class FindingInline(admin.TabularInline):
+class FindingInline(ReadOnlyInline):
+    """Findings are added on the inspection's page (``finding_add``), where a finding may go to the hazard
+    register."""
+
     model = Finding
-    extra = 0
     fields = ["text", "enterprise", "project", "hazard"]
-    readonly_fields = ["hazard"]
-    raw_id_fields = ["enterprise", "project"]
+
+
+#: What the admin's inspection form may set (a draw's inspection keeps what the draw decided: the service checks).
+INSPECTION_FIELDS = ["kind", "date", "lead_unit", "inspectors", "enterprises", "projects", "summary"]
 
 
 @admin.register(Inspection)
-class InspectionAdmin(PortalModelAdmin):
+class InspectionAdmin(ServiceModelAdmin):
     list_display = ["date", "kind", "lead_unit", "draw"]
     list_filter = ["kind", "lead_unit"]
     list_select_related = ["lead_unit", "draw"]
     date_hierarchy = "date"
     filter_horizontal = ["inspectors", "enterprises", "projects"]
-    readonly_fields = ["draw", "created_by"]
+    fields = [*INSPECTION_FIELDS, "draw", "created_by", "is_demo"]
+    readonly_fields = ["draw", "created_by", "is_demo"]
     inlines = [FindingInline]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return [*self.readonly_fields, "lead_unit"]  # the unit that made it keeps it
+
+    def service_save(self, request, obj, changes: dict, writes=None):
+        if obj is None:
+            return services.inspection_create(user=request.user, writes=writes, **changes)
+        values = {
+            "kind": obj.kind,
+            "date": obj.date,
+            "summary": obj.summary,
+            "inspectors": list(obj.inspectors.all()),
+            "enterprises": list(obj.enterprises.all()),
+            "projects": list(obj.projects.all()),
+            **changes,
+        }
+        return services.inspection_update(user=request.user, inspection=obj, writes=writes, **values)
 
 
 @admin.register(Draw)

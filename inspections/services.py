@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import set_actor
 from core.permissions import require_in
+from core.writes import Writes
 
 from . import draws
 from .choices import InspectionKind
@@ -62,7 +63,9 @@ def inspection_create(
     lead_unit=None,
     draw: Draw | None = None,
     is_demo: bool = False,
+    writes: Writes | None = None,
 ) -> Inspection:
+    writes = writes or Writes()
     _require_inspector_unit(user)
     lead_unit = _lead_unit_for(user, lead_unit)
     _check_inspection(kind=kind, inspectors=inspectors, enterprises=enterprises, projects=projects, draw=draw)
@@ -75,13 +78,17 @@ def inspection_create(
         created_by=user,
         is_demo=is_demo,
     )
-    with set_actor(user), transaction.atomic():
-        inspection.full_clean()
-        inspection.save()
-        inspection.inspectors.set(inspectors)
-        inspection.enterprises.set(enterprises)
-        inspection.projects.set(projects)
+    with writes.atomic(user):
+        writes.clean(inspection)
+        writes.save(inspection)
+        _set_parties(inspection, writes, inspectors=inspectors, enterprises=enterprises, projects=projects)
     return inspection
+
+
+def _set_parties(inspection: Inspection, writes: Writes, *, inspectors, enterprises, projects) -> None:
+    writes.set_related(inspection, "inspectors", inspectors)
+    writes.set_related(inspection, "enterprises", enterprises)
+    writes.set_related(inspection, "projects", projects)
 
 
 def inspection_update(
@@ -94,9 +101,11 @@ def inspection_update(
     enterprises: Sequence = (),
     projects: Sequence = (),
     summary: str = "",
+    writes: Writes | None = None,
 ) -> Inspection:
     """Change an inspection. One made from a draw keeps its kind, enterprise and inspectors: the draw decided them."""
-    require_in(Inspection.objects.restrict(user, "change"), inspection, _("You may not change this inspection."))
+    writes = writes or Writes()
+    writes.require(user, "change", inspection, _("You may not change this inspection."))
     if inspection.draw_id is not None:
         drawn_enterprises = {e.pk for e in inspection.enterprises.all()}
         drawn_inspectors = {u.pk for u in inspection.inspectors.all()}
@@ -109,14 +118,12 @@ def inspection_update(
     _check_inspection(
         kind=kind, inspectors=inspectors, enterprises=enterprises, projects=projects, draw=inspection.draw
     )
-    with set_actor(user), transaction.atomic():
-        inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    with writes.atomic(user):
+        inspection = writes.lock(inspection)
         inspection.kind, inspection.date, inspection.summary = kind, date, summary.strip()
-        inspection.full_clean()
-        inspection.save()
-        inspection.inspectors.set(inspectors)
-        inspection.enterprises.set(enterprises)
-        inspection.projects.set(projects)
+        writes.clean(inspection)
+        writes.save(inspection)
+        _set_parties(inspection, writes, inspectors=inspectors, enterprises=enterprises, projects=projects)
     return inspection
 
 

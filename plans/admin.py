@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import MonthlyReviewAdmin, PortalModelAdmin, ServiceModelAdmin
+from core.admin import MonthlyReviewAdmin, PortalModelAdmin, ReadOnlyInline, ServiceModelAdmin
 
 from . import services
 from .models import (
@@ -33,9 +33,11 @@ class KeyTaskAdmin(PortalModelAdmin):
     list_select_related = ["plan"]
 
 
-class CheckpointInline(admin.TabularInline):
+class CheckpointInline(ReadOnlyInline):
+    """Checkpoints are added and marked done on the measure's page (``checkpoint_create`` / ``_mark_done``)."""
+
     model = Checkpoint
-    extra = 0
+    fields = ["title", "due_date", "done_on", "note"]
 
 
 @admin.register(Measure)
@@ -62,27 +64,14 @@ class MeasureAdmin(ServiceModelAdmin):
         return services.measure_update(user=request.user, measure=obj, writes=writes, **changes)
 
 
-class ReadOnlyInline(admin.TabularInline):
-    """A report's parts, written with the report on its page: shown here, not changed."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class ReportProblemInline(ReadOnlyInline):
     model = ReportProblem
-    fields = readonly_fields = ["category", "description"]
+    fields = ["category", "description"]
 
 
 class ReportAttachmentInline(ReadOnlyInline):
     model = ReportAttachment
-    fields = readonly_fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
+    fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
 
 
 @admin.register(ProgressReport)
@@ -106,5 +95,16 @@ class ProgressReportAdmin(MonthlyReviewAdmin):
 
 @admin.register(MeasureComment)
 class MeasureCommentAdmin(PortalModelAdmin):
+    """Comments are written on the measure's page under their author's name (``measure_comment_add``): shown here,
+    removed if need be, never added or reworded in someone's name."""
+
     list_display = ["measure", "author", "created_at"]
     list_select_related = ["measure__key_task", "author"]
+    search_fields = ["text", "author__full_name", "author__username"]
+    fields = readonly_fields = ["measure", "author", "text", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import MonthlyReviewAdmin, ServiceModelAdmin
+from core.admin import MonthlyReviewAdmin, ReadOnlyInline, ServiceModelAdmin
 
 from . import services
 from .models import (
@@ -15,24 +15,22 @@ from .models import (
 )
 
 
-class ListingInline(admin.TabularInline):
+# A project's lists, funding rows, monthly plan and milestones are set on its page, through project_update and
+# milestone_set: shown here, not changed.
+class ListingInline(ReadOnlyInline):
     model = ProjectListing
-    extra = 0
 
 
-class FundingInline(admin.TabularInline):
+class FundingInline(ReadOnlyInline):
     model = FundingSource
-    extra = 0
 
 
-class PlanInline(admin.TabularInline):
+class PlanInline(ReadOnlyInline):
     model = InvestmentPlan
-    extra = 0
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyInline):
     model = Milestone
-    extra = 0
 
 
 @admin.register(Project)
@@ -52,27 +50,14 @@ class ProjectAdmin(ServiceModelAdmin):
         return services.project_update(user=request.user, project=obj, writes=writes, **changes)
 
 
-class ReadOnlyInline(admin.TabularInline):
-    """A month's parts, recorded with it on its page: shown here, not changed."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class BlockerInline(ReadOnlyInline):
     model = Blocker
-    fields = readonly_fields = ["category", "description"]
+    fields = ["category", "description"]
 
 
 class PhotoInline(ReadOnlyInline):
     model = ProgressPhoto
-    fields = readonly_fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
+    fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
 
 
 @admin.register(MonthlyProgress)

@@ -4,7 +4,7 @@ and a change of register data goes through ``services.hazard_update`` (refused o
 
 from django.contrib import admin
 
-from core.admin import PortalModelAdmin, ServiceModelAdmin
+from core.admin import PortalModelAdmin, ReadOnlyInline, ServiceModelAdmin
 
 from . import services
 from .models import Hazard, HazardCodeCounter, HazardPhoto, HazardTransition
@@ -26,26 +26,14 @@ WORKFLOW_FIELDS = (
 )
 
 
-class HazardPhotoInline(admin.TabularInline):
+class HazardPhotoInline(ReadOnlyInline):
     model = HazardPhoto
-    extra = 0
     fields = ["kind", "original_name", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class HazardTransitionInline(admin.TabularInline):
+class HazardTransitionInline(ReadOnlyInline):
     model = HazardTransition
-    extra = 0
     fields = ["action", "from_status", "to_status", "by", "at", "note"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Hazard)

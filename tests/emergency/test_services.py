@@ -113,7 +113,7 @@ class TestSpecialPeriod:
             services.special_period_create(user=alice, kind="other", start_date=DAY, end_date=DAY)
         with pytest.raises(PermissionDenied):
             services.special_period_delete(user=alice, period=period)
-        services.special_period_update(user=bob, period=period, end_date=DAY + datetime.timedelta(days=30))
+        period = services.special_period_update(user=bob, period=period, end_date=DAY + datetime.timedelta(days=30))
         assert period.covers(DAY + datetime.timedelta(days=30))
 
 

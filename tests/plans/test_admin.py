@@ -43,3 +43,19 @@ def test_the_progress_and_the_supervision_are_not_changed_in_the_admin(login, ad
     assert response.status_code == 302, form_errors(response)
     measure_a.refresh_from_db()
     assert (measure_a.progress, measure_a.supervision_note, measure_a.target) == (before, "", "新目标")
+
+
+def test_a_comment_is_never_added_or_reworded_in_the_admin_only_removed(login, admin_user, leo, measure_a):
+    from plans import services
+    from plans.models import MeasureComment
+
+    comment = services.measure_comment_add(user=leo, measure=measure_a, text="请加快")
+    client = login(admin_user)
+    assert client.get(reverse("admin:plans_measurecomment_add")).status_code == 403
+    url = reverse("admin:plans_measurecomment_change", args=[comment.pk])
+    client.post(url, {"measure": measure_a.pk, "author": admin_user.pk, "text": "改写"})
+    comment.refresh_from_db()
+    assert (comment.author, comment.text) == (leo, "请加快")
+    response = client.post(reverse("admin:plans_measurecomment_delete", args=[comment.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not MeasureComment.objects.exists()

@@ -247,7 +247,9 @@ def test_an_admin_deletion_is_recorded(login, admin_user):
     assert_by(entry, admin_user)
 
 
-def test_an_admin_inline_checkpoint_is_recorded(login, admin_user, measure_a):
+def test_the_admins_checkpoint_inline_adds_nothing_the_measure_page_adds_them_with_their_audit(
+    login, admin_user, measure_a
+):
     path = reverse("admin:plans_measure_change", args=[measure_a.pk])
     inline = {
         "checkpoints-TOTAL_FORMS": "1",
@@ -255,9 +257,11 @@ def test_an_admin_inline_checkpoint_is_recorded(login, admin_user, measure_a):
         "checkpoints-0-title": "年中目标",
         "checkpoints-0-due_date": "2020-06-30",
     }
+    client = login(admin_user)
+    admin_post(client, path, measure_admin_data(measure_a, **inline))
+    assert not Checkpoint.objects.filter(measure=measure_a).exists()
 
-    admin_post(login(admin_user), path, measure_admin_data(measure_a, **inline))
-
+    client.post(reverse("plans:checkpoint_add", args=[measure_a.pk]), {"title": "年中目标", "due_date": "2020-06-30"})
     assert_by(last_entry(Checkpoint.objects.get(measure=measure_a), LogEntry.Action.CREATE), admin_user)
 
 

@@ -45,3 +45,12 @@ def test_a_start_after_the_finish_is_refused_under_the_finish(login, admin_user,
     )
     assert set(form_errors(response)) == {"actual_finish"}
     assert list(Project.objects.values_list("name", flat=True)) == [project_a.name]
+
+
+def test_the_funding_rows_plan_and_milestones_are_shown_not_changed_in_the_admin(login, admin_user, project_a):
+    """They are set on the project's page, through project_update and milestone_set."""
+    page = login(admin_user).get(reverse("admin:projects_project_change", args=[project_a.pk]))
+    formsets = page.context["inline_admin_formsets"]
+    assert {f.formset.prefix for f in formsets} == {"listings", "funding_sources", "investment_plans", "milestones"}
+    for formset in formsets:
+        assert not (formset.has_add_permission or formset.has_change_permission or formset.has_delete_permission)
