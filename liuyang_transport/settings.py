@@ -156,7 +156,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-# The portal's "today" (core.clock): a fixed date for the demo data (`make run` sets 2020-11-20), else the real one.
+# The portal's "today" (core.clock): a fixed date for the demo data (`make run` sets 2020-11-30), else the real one.
 PORTAL_TODAY = env_date("PORTAL_TODAY")
 
 STATIC_URL = "static/"
