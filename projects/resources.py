@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import widgets
 from import_export.fields import Field
 
-from core import clock
+from core import clock, periods
 from core.choices import ProblemCategory
 from core.imports.resources import PortalModelResource, add_error
 from core.imports.widgets import (
@@ -268,7 +268,7 @@ class ProjectResource(PortalModelResource):
 
     def __init__(self, *, year: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.year = year or clock.today().year
+        self.year = year or periods.default_year()
 
     @classmethod
     def may_import(cls, user) -> bool:
