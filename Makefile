@@ -1,6 +1,7 @@
 # 浏阳市交通运输局 work portal -- developer commands (GNU make).
 #
-#   make run    install, migrate, load the demo data (prints the demo users) and serve on 127.0.0.1:$PORT (8000)
+#   make run    install, migrate, load the demo data (prints the demo users) and serve on 127.0.0.1:$PORT (8000),
+#               as of $PORTAL_TODAY (the demo clock, 2020-11-30; `PORTAL_TODAY= make run` for the real date)
 #   make test   install the dev tools, lint, system checks, migration check, browser check, pytest
 #
 # Only Python 3.11 is needed on a fresh machine: the virtualenv is created in .venv and the locked requirements are
@@ -18,6 +19,8 @@ RUN_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 # The embedded SQLite file lives in PORTAL_VAR_DIR (default var/), which a fresh clone does not have.
 VAR_DIR := $${PORTAL_VAR_DIR:-var}
+# The demo data is the 2020 plan: `make run` shows it as of a day in late 2020 unless PORTAL_TODAY is set (even empty).
+DEMO_TODAY := $${PORTAL_TODAY-2020-11-30}
 
 .PHONY: help run test lint format check messages lock clean
 
@@ -47,15 +50,15 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
 run: $(RUN_STAMP)
 	mkdir -p "$(VAR_DIR)"
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo_data
-	$(PY) manage.py runserver "127.0.0.1:$${PORT:-8000}"
+	PORTAL_TODAY="$(DEMO_TODAY)" $(PY) manage.py load_demo_data
+	PORTAL_TODAY="$(DEMO_TODAY)" $(PY) manage.py runserver "127.0.0.1:$${PORT:-8000}"
 
 test: $(DEV_STAMP) lint
 	mkdir -p "$(VAR_DIR)"
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	bash scripts/ensure-chromium
-	$(PY) -m pytest $(PYTEST_ARGS)
+	PORTAL_TODAY= $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(RUFF) check .

@@ -24,6 +24,7 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import periods
 from emergency.models import DutyAssignment
 from enterprises.filters import EnterpriseFilter, VehicleFilter
 from enterprises.models import Enterprise, Vehicle
@@ -429,7 +430,7 @@ class InvestmentSummaryView(ApiView, APIView):
         responses={200: s.InvestmentSummarySerializer, **NOT_MODIFIED, **BAD_REQUEST, **ERRORS},
     )
     def get(self, request):
-        year = _year(request, project_selectors.default_year())
+        year = _year(request, periods.default_year())
         projects = Project.objects.all() if self.token is not None else Project.objects.restrict(request.user)
         data = {
             "year": year,
@@ -590,7 +591,7 @@ class IndicatorsView(ApiView, APIView):
         responses={200: s.IndicatorsSerializer, **NOT_MODIFIED, **BAD_REQUEST, **ERRORS},
     )
     def get(self, request):
-        year = _year(request, timezone.localdate().year)
+        year = _year(request, periods.default_year())
         client = self.token is not None
         projects = Project.objects.all() if client else Project.objects.restrict(request.user)
         hazards = Hazard.objects.all() if client else Hazard.objects.restrict(request.user)

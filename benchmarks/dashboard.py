@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+from core import clock, periods
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -111,11 +113,10 @@ def queries_of(client, url: str) -> int:
 
 
 def section_times(year: int) -> None:
-    from django.utils import timezone
 
     from dashboard import selectors
 
-    today = timezone.localdate()
+    today = clock.today()
     sections = {
         "key tasks (1 query)": lambda: selectors.key_task_figures(year, today),
         "units (4 queries)": lambda: selectors.unit_figures(year, today),
@@ -135,11 +136,9 @@ def section_times(year: int) -> None:
 def briefing_times() -> None:
     import datetime
 
-    from django.utils import timezone
-
     from dashboard import briefing
 
-    today = timezone.localdate()
+    today = clock.today()
     week = today - datetime.timedelta(days=today.weekday() + 7)
     started = time.perf_counter()
     data = briefing.week_briefing(week)
@@ -167,7 +166,6 @@ def main():
     setup_django()
     from django.test import Client
 
-    from dashboard import selectors
     from organisation.models import User
 
     ensure_data(args.counties)
@@ -177,7 +175,7 @@ def main():
         leader = User.objects.create(username="bench-leader", role=User.Role.LEADER)
     client = Client()
     client.force_login(leader)
-    year = selectors.default_year()
+    year = periods.default_year()
     url = f"/dashboard/?year={year}"
     client.get(url)  # warm up the process (imports, templates)
 

@@ -37,11 +37,13 @@ NOTES = {
 def workbook(rows: int, headers, choices, townships, units) -> bytes:
     import openpyxl
 
+    from core import clock
+
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(headers)
     fields, levels, sources = choices
-    today = datetime.date.today()
+    today = clock.today()
     for n in range(rows):
         found = today - datetime.timedelta(days=1 + n % 300)
         sheet.append(

@@ -12,7 +12,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import clock
@@ -41,7 +40,7 @@ def awaiting_review(queryset, user):
 def review_mark_submitted(entry: MonthlyReview) -> None:
     """Submit ``entry`` (not saved): stamped with the time, a former return reason cleared."""
     entry.state = ReviewState.SUBMITTED
-    entry.submitted_at = timezone.now()
+    entry.submitted_at = clock.now()
     entry.return_reason = ""
 
 
@@ -75,7 +74,7 @@ def review_take_up(
     if not awaiting_review(model.objects, user).filter(pk=locked.pk).exists():  # four eyes
         raise PermissionDenied(_("You may not review your own report: somebody else accepts or returns it."))
     locked.reviewed_by = user
-    locked.reviewed_at = timezone.now()
+    locked.reviewed_at = clock.now()
     return locked
 
 

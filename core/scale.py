@@ -5,6 +5,8 @@ import random
 
 from django.utils import timezone
 
+from . import clock
+
 
 def raw_delete(queryset) -> int:
     """Delete the rows of ``queryset`` in one SQL DELETE and return how many went: no objects are loaded, no
@@ -21,7 +23,7 @@ def random_date(rng: random.Random, start: datetime.date, end: datetime.date) ->
 def moment(day: datetime.date, rng: random.Random) -> datetime.datetime:
     """An aware time during office hours (Asia/Shanghai) of ``day``, never later than now."""
     local = datetime.datetime.combine(day, datetime.time(rng.randint(8, 17), rng.randint(0, 59)))
-    return min(timezone.make_aware(local), timezone.now())
+    return min(timezone.make_aware(local), clock.now())
 
 
 def month_starts(year: int) -> list[datetime.date]:

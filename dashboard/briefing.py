@@ -23,6 +23,7 @@ from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import clock
 from organisation.models import User
 from plans.choices import MeasureStatus
 from plans.models import Measure
@@ -106,11 +107,6 @@ class WeekBriefing:
     behind_schedule: list[ProjectRow]
 
 
-def last_week_start(today: datetime.date) -> datetime.date:
-    """The Monday of the last full week: what the weekly meeting (周例会) and the Monday digest look back on."""
-    return today - datetime.timedelta(days=today.weekday() + 7)
-
-
 def _name(user: User | None) -> str:
     return str(user) if user else ""
 
@@ -149,7 +145,7 @@ def completed_in_week_ids(start: datetime.date, end: datetime.date):
 def week_briefing(week_start: datetime.date, *, today: datetime.date | None = None) -> WeekBriefing:
     """The figures of the week ``week_start`` … ``week_start`` + 6 days. Overdue is counted as of the week's
     last day, or today while the week is not over. Queries: a fixed number, whatever the rows."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     week_end = week_start + datetime.timedelta(days=6)
     as_of = min(week_end, today)
     measures = Measure.objects.select_related("key_task", "lead_unit__overseeing_leader", "responsible_leader")

@@ -31,6 +31,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from core import periods
 from core.cache import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -84,14 +85,14 @@ def get_or_compute(parts: tuple, compute: Callable):
 def figures_html(year: int, today: datetime.date, language: str) -> tuple[str, bool]:
     """The dashboard's figures for ``year`` as HTML, from the cache when this generation has them. Returns
     ``(html, from_cache)``."""
-    from . import briefing, selectors
+    from . import selectors
 
     def render() -> str:
         figures = selectors.dashboard_figures(year, today)
         context = {
             "figures": figures,
             "charts": selectors.dashboard_chart_data(figures),
-            "week_start": briefing.last_week_start(today),
+            "week_start": periods.default_week_start(year, today),
         }
         return render_to_string("dashboard/_body.html", context)
 

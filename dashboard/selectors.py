@@ -11,9 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Value
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from inspections.models import Draw, Inspection
 from organisation.models import Unit
 from plans.choices import MeasureStatus, ReportState
@@ -216,8 +216,9 @@ class SafetyFigures:
     by_field: list[ZeroOutRow]
     totals: ZeroOutRow
     open_major: int
-    month: datetime.date  # this month's first day
+    month: datetime.date  # this month's first day, or the year's last month once the year is over
     month_end: datetime.date
+    month_is_current: bool
     inspections_this_month: int
     draws_this_month: int
 
@@ -230,7 +231,8 @@ def _month_bounds(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 def safety_figures(year: int, today: datetime.date) -> SafetyFigures:
     """Hazards found in the year by field (open, closed, overdue; as ``safety.selectors.hazard_zero_out``) and
-    open major ones (1 query, grouped by field and level); inspections and draws this month (2 queries).
+    open major ones (1 query, grouped by field and level); inspections and draws this month, or in the year's
+    last month once the year is over (2 queries).
 
     The hazards are counted as ``COUNT(1)``, not ``COUNT(id)``: an index holding the year's date and the columns
     counted could then answer without reading the table (an index-only scan)."""
@@ -257,13 +259,14 @@ def safety_figures(year: int, today: datetime.date) -> SafetyFigures:
             target.overdue += row["overdue"]
         if row["level"] == HazardLevel.MAJOR:
             open_major += row["open"]
-    first, last = _month_bounds(today)
+    first, last = _month_bounds(min(today, datetime.date(year, 12, 31)))
     return SafetyFigures(
         by_field=list(by_field.values()),
         totals=totals,
         open_major=open_major,
         month=first,
         month_end=last,
+        month_is_current=first <= today <= last,
         inspections_this_month=Inspection.objects.filter(date__gte=first, date__lte=last).count(),
         draws_this_month=Draw.objects.made_in_month(first).count(),
     )
@@ -293,7 +296,7 @@ def dashboard_years(today: datetime.date) -> list[int]:
 
 def dashboard_figures(year: int, today: datetime.date | None = None) -> DashboardFigures:
     """Every figure of the dashboard for ``year`` (15 queries; see the sections' functions)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     key_tasks = key_task_figures(year, today)
     return DashboardFigures(
         year=year,
@@ -306,13 +309,6 @@ def dashboard_figures(year: int, today: datetime.date | None = None) -> Dashboar
         safety=safety_figures(year, today),
         years=dashboard_years(today),
     )
-
-
-def default_year(today: datetime.date | None = None) -> int:
-    """The latest year with a work plan, not after this year; else this year (1 query)."""
-    today = today or timezone.localdate()
-    latest = WorkPlan.objects.filter(year__lte=today.year).order_by("-year").values_list("year", flat=True).first()
-    return latest or today.year
 
 
 def dashboard_chart_data(figures: DashboardFigures) -> dict:

@@ -3,18 +3,20 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.utils import timezone, translation
+from django.utils import translation
 
-from . import cache, selectors
+from core import clock, periods
+
+from . import cache
 
 
 def warm() -> bool:
     """Count the default year's figures into the cache (in the site's language), unless they are there already.
     Returns whether they were counted."""
     django_cache.delete(cache.WARM_PENDING_KEY)  # a write from now on queues the next warm-up
-    today = timezone.localdate()
+    today = clock.today()
     with translation.override(settings.LANGUAGE_CODE):
-        _, from_cache = cache.figures_html(selectors.default_year(today), today, translation.get_language())
+        _, from_cache = cache.figures_html(periods.default_year(today), today, translation.get_language())
     return not from_cache
 
 

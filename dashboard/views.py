@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from core import clock, periods
 from core.views import year_param
 
 from . import briefing, cache, selectors
@@ -27,8 +28,8 @@ def dashboard(request):
     """The figures are rendered once and the HTML kept in the cache (``dashboard.cache``: until the next audited
     write, a new day or ``DASHBOARD_CACHE_SECONDS``); the page around it is the user's."""
     _require_reader(request.user)
-    year = year_param(request, selectors.default_year)
-    body, from_cache = cache.figures_html(year, timezone.localdate(), translation.get_language())
+    year = year_param(request, periods.default_year)
+    body, from_cache = cache.figures_html(year, clock.today(), translation.get_language())
     return render(
         request,
         "dashboard/dashboard.html",
@@ -37,11 +38,12 @@ def dashboard(request):
 
 
 def _week_start(request) -> datetime.date:
-    """The Monday of the week that ``?week=`` (any day, YYYY-MM-DD) falls in; by default the last full week."""
+    """The Monday of the week that ``?week=`` (any day, YYYY-MM-DD) falls in; by default the default year's
+    (``core.periods``)."""
     try:
         day = datetime.date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
-        return briefing.last_week_start(timezone.localdate())
+        return periods.default_week_start()
     return day - datetime.timedelta(days=day.weekday())
 
 

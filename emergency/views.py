@@ -8,10 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import clock
 from core.uploads import stored_file_response
 from core.views import paginate
 
@@ -43,7 +43,7 @@ def _month_or_404(year: int, month: int) -> datetime.date:
 
 @login_required
 def roster_current(request):
-    today = timezone.localdate()
+    today = clock.today()
     return redirect("emergency:roster_month", today.year, today.month)
 
 

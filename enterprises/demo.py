@@ -8,8 +8,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
-
+from core import clock
 from core.demo import upsert
 from organisation.models import Township, Unit
 
@@ -401,7 +400,7 @@ def _plate(index: int, vehicle_class: str) -> str:
 
 
 def load() -> None:
-    today = timezone.localdate()
+    today = clock.today()
     units = {unit.short_name: unit for unit in Unit.objects.all()}
     townships = {township.name: township for township in Township.objects.all()}
     plate_index = 0

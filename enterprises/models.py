@@ -6,8 +6,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core import clock
 
 from .choices import CreditRating, EnterpriseType, ListStatus, VehicleClass, VehicleStatus
 from .querysets import EXPIRY_WARNING_DAYS, EnterpriseQuerySet, VehicleQuerySet
@@ -18,7 +19,7 @@ def _expiry_state(expires_on: datetime.date | None, today: datetime.date | None 
     """``expired``, ``expiring`` (within 30 days), ``valid`` or ``""`` (no date)."""
     if expires_on is None:
         return ""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if expires_on < today:
         return "expired"
     if expires_on <= today + datetime.timedelta(days=EXPIRY_WARNING_DAYS):

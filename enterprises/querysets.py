@@ -7,13 +7,14 @@ import datetime
 
 from django.db import models
 from django.db.models import Count, Q
-from django.utils import timezone
+
+from core import clock
 
 EXPIRY_WARNING_DAYS = 30
 
 
 def _today(today: datetime.date | None) -> datetime.date:
-    return today or timezone.localdate()
+    return today or clock.today()
 
 
 def expiring_q(field: str, today: datetime.date | None = None, days: int = EXPIRY_WARNING_DAYS) -> Q:

@@ -5,8 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core import clock
 
 from .choices import InspectionKind
 from .querysets import DrawQuerySet, FindingQuerySet, InspectionQuerySet, InspectorQuerySet
@@ -61,7 +62,7 @@ class ConflictOfInterest(models.Model):
         related_name="conflicts",
     )
     reason = models.TextField(_("reason"))
-    declared_on = models.DateField(_("declared on"), default=timezone.localdate)
+    declared_on = models.DateField(_("declared on"), default=clock.today)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
@@ -101,7 +102,7 @@ class Draw(models.Model):
     update service or page, the admin is read-only, and the database refuses an UPDATE (migration 0002)."""
 
     title = models.CharField(_("title"), max_length=200)
-    made_at = models.DateTimeField(_("made at"), default=timezone.now)
+    made_at = models.DateTimeField(_("made at"), default=clock.now)
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("made by"), on_delete=models.PROTECT, related_name="draws"
     )

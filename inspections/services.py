@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.audit import set_actor
 from core.permissions import require_in
 from core.writes import Writes
@@ -303,7 +303,7 @@ def draw_make(
             }
             for enterprise, chosen in pairs
         ],
-        made_at=made_at or timezone.now(),
+        made_at=made_at or clock.now(),
         is_demo=is_demo,
     )
     with set_actor(user), transaction.atomic():

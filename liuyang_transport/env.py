@@ -1,5 +1,6 @@
 """Reading settings from the environment: one place, and a bad value names its variable."""
 
+import datetime
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -39,3 +40,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_date(name: str) -> datetime.date | None:
+    """An ISO date (YYYY-MM-DD), or None when the variable is unset or empty."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date (YYYY-MM-DD), got {raw!r}") from None

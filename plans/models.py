@@ -4,9 +4,9 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.choices import ProblemCategory
 from core.models import MonthlyReview, StoredFile
 
@@ -159,9 +159,7 @@ class Measure(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return (
-            self.due_date is not None and self.status in MeasureStatus.open() and self.due_date < timezone.localdate()
-        )
+        return self.due_date is not None and self.status in MeasureStatus.open() and self.due_date < clock.today()
 
     @property
     def is_supervised(self) -> bool:
@@ -193,7 +191,7 @@ class Checkpoint(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.done_on is None and self.due_date < timezone.localdate()
+        return self.done_on is None and self.due_date < clock.today()
 
 
 class ProgressReport(MonthlyReview):

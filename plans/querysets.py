@@ -8,13 +8,14 @@ import datetime
 from django.db import models
 from django.db.models import Avg, BooleanField, Case, Count, Q, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+
+from core import clock
 
 from .choices import MeasureStatus, ReportState
 
 
 def _today(today: datetime.date | None) -> datetime.date:
-    return today or timezone.localdate()
+    return today or clock.today()
 
 
 class MeasureQuerySet(models.QuerySet):

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.audit import set_actor
 from core.permissions import require_in
 from core.reviews import (
@@ -107,7 +107,7 @@ def measure_supervise(*, user, measure: Measure, note: str) -> Measure:
     """A leader puts a measure under supervision (督办)."""
     _require_leader(user)
     with set_actor(user), transaction.atomic():
-        measure.supervised_at = timezone.now()
+        measure.supervised_at = clock.now()
         measure.supervised_by = user
         measure.supervision_note = note.strip()
         measure.save(update_fields=["supervised_at", "supervised_by", "supervision_note", "updated_at"])
@@ -146,7 +146,7 @@ def checkpoint_create(*, user, measure: Measure, title: str, due_date: datetime.
 def checkpoint_mark_done(*, user, checkpoint: Checkpoint, done_on: datetime.date | None = None) -> Checkpoint:
     require_in(Measure.objects.restrict(user, "change"), checkpoint.measure, _("You may not change this measure."))
     with set_actor(user), transaction.atomic():
-        checkpoint.done_on = done_on or timezone.localdate()
+        checkpoint.done_on = done_on or clock.today()
         checkpoint.full_clean()
         checkpoint.save(update_fields=["done_on", "updated_at"])
     return checkpoint

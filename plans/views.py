@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import periods
 from core.reviews import awaiting_review
 from core.uploads import stored_file_response
 from core.views import paginate, review_decide
@@ -43,7 +44,9 @@ def _add_errors(form, error: ValidationError) -> None:
 
 @login_required
 def plan_current(request):
-    plan = WorkPlan.objects.order_by("-published", "-year").first()
+    """The default year's plan (core.periods) once published, else the latest (published first)."""
+    plans = WorkPlan.objects.order_by("-published", "-year")
+    plan = plans.filter(year=periods.default_year(), published=True).first() or plans.first()
     if plan is None:
         return render(request, "plans/plan_empty.html")
     return redirect(plan)

@@ -5,9 +5,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.choices import ProblemCategory
 from core.forms import BootstrapFormMixin, DateInput, MonthField, PhotosField
 from core.forms import ReviewForm as BaseReviewForm
@@ -115,7 +115,7 @@ class MilestoneForm(BootstrapFormMixin, forms.Form):
 
     def clean_actual_date(self):
         actual = self.cleaned_data.get("actual_date")
-        if actual and actual > timezone.localdate():
+        if actual and actual > clock.today():
             raise ValidationError(_("The actual date cannot be in the future."))
         return actual
 

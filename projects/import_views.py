@@ -3,10 +3,10 @@ projects.resources."""
 
 from django.utils.translation import gettext_lazy
 
+from core import periods
 from core.imports.views import ImportFlow, dated_filename, export_response, export_view, flow_views, own_unit_query
 from core.views import year_param
 
-from . import selectors
 from .filters import ProjectFilter
 from .models import MonthlyProgress, Project
 from .resources import ProgressResource, ProjectResource
@@ -42,7 +42,7 @@ project_import, project_import_confirm = flow_views(PROJECT_IMPORT)
 @export_view
 def project_export(request, *, fmt):
     """The projects the user may view, filtered like the registry; the planned investment of ``?year=``."""
-    year = year_param(request, selectors.default_year)
+    year = year_param(request, periods.default_year)
     projects = ProjectFilter(request.GET, queryset=Project.objects.restrict(request.user, "view"), year=year).qs
     return export_response(
         resource=ProjectResource(user=request.user, year=year),

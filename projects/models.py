@@ -4,9 +4,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.choices import ProblemCategory
 from core.models import MonthlyReview, StoredFile
 
@@ -239,7 +239,7 @@ class Milestone(models.Model):
             return None
         if self.actual_date is not None:
             return (self.actual_date - self.planned_date).days
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return max((today - self.planned_date).days, 0)
 
 

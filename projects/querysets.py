@@ -11,7 +11,8 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+
+from core import clock
 
 from .choices import ProgressState, ProjectStage
 
@@ -20,7 +21,7 @@ ZERO = Value(Decimal("0.00"), output_field=MONEY)
 
 
 def _today(today: datetime.date | None) -> datetime.date:
-    return today or timezone.localdate()
+    return today or clock.today()
 
 
 def _model(name: str):

@@ -21,12 +21,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import widgets
 from import_export.fields import Field
 
+from core import clock, periods
 from core.choices import ProblemCategory
 from core.imports.resources import PortalModelResource, add_error
 from core.imports.widgets import (
@@ -268,7 +268,7 @@ class ProjectResource(PortalModelResource):
 
     def __init__(self, *, year: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.year = year or timezone.localdate().year
+        self.year = year or periods.default_year()
 
     @classmethod
     def may_import(cls, user) -> bool:
@@ -614,7 +614,7 @@ class ProgressResource(PortalModelResource):
         return None  # every row adds a month; a month already recorded is a row error (check_row)
 
     def init_instance(self, row=None):
-        return MonthlyProgress(author=self.user, state=ProgressState.SUBMITTED, submitted_at=timezone.now())
+        return MonthlyProgress(author=self.user, state=ProgressState.SUBMITTED, submitted_at=clock.now())
 
     def row_writes(self):
         return RowCheckWrites(

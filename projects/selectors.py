@@ -10,9 +10,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
-from django.utils import timezone
 
 from core.choices import ProblemCategory
 
@@ -40,12 +39,6 @@ def _rate(done: Decimal, planned: Decimal) -> float | None:
     if not planned:
         return None
     return round(float(done) * 100 / float(planned), 1)
-
-
-def default_year() -> int:
-    """The latest year with a plan or reported progress, else this year (one query)."""
-    latest = InvestmentPlan.objects.aggregate(year=Max("year"))["year"]
-    return latest or timezone.localdate().year
 
 
 def years() -> list[int]:

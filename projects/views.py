@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import periods
 from core.choices import ProblemCategory
 from core.reviews import awaiting_review
 from core.uploads import stored_file_response
@@ -33,7 +34,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 @login_required
 def project_list(request):
-    year = year_param(request, selectors.default_year)
+    year = year_param(request, periods.default_year)
     projects = Project.objects.restrict(request.user).for_list().with_investment(year).with_behind_schedule()
     project_filter = ProjectFilter(request.GET, queryset=projects.with_blockers(), year=year)
     rows = project_filter.qs
@@ -97,7 +98,7 @@ def _chart_data(project, year: int, milestones, progress_rows) -> dict:
 @login_required
 def project_detail(request, pk):
     user = request.user
-    year = year_param(request, selectors.default_year)
+    year = year_param(request, periods.default_year)
     project = get_object_or_404(
         Project.objects.restrict(user)
         .for_list()
@@ -138,7 +139,7 @@ def project_detail(request, pk):
 
 
 def _project_form_page(request, project=None):
-    year = year_param(request, selectors.default_year)
+    year = year_param(request, periods.default_year)
     form = ProjectForm(request.POST or None, instance=project, user=request.user, year=year)
     if request.method == "POST" and form.is_valid():
         try:
@@ -331,7 +332,7 @@ def photo_download(request, pk):
 
 @login_required
 def investment_summary(request):
-    year = year_param(request, selectors.default_year)
+    year = year_param(request, periods.default_year)
     projects = Project.objects.restrict(request.user)
     by_category = selectors.investment_by_category(year, projects)
     by_source = selectors.investment_by_funding_source(projects)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import clock
 from organisation.models import User
 
 from .choices import DeliveryState, DigestKind
@@ -48,7 +49,7 @@ def _record_failure(recipient_id: int, kind: str, day, error: Exception) -> None
 def send_daily_email(recipient_id: int, *, today=None) -> bool:
     """Send the user's e-mail of the day: every reminder not yet e-mailed, in one message. At most one a day
     (reminders arriving after it wait for the next day's). False when there was nothing to send."""
-    day = today or timezone.localdate()
+    day = today or clock.today()
     if not Notification.objects.filter(recipient_id=recipient_id, email_pending=True).exists():
         return False
     DigestEmail.objects.bulk_create(
@@ -95,7 +96,7 @@ def send_daily_email(recipient_id: int, *, today=None) -> bool:
 def send_daily_emails(recipient_ids: list[int], *, today=None) -> list[int]:
     """Send each user's e-mail of the day; a failure is recorded on the user's row and does not stop the others.
     Returns the users whose e-mail failed (to retry)."""
-    day = today or timezone.localdate()
+    day = today or clock.today()
     failed = []
     for recipient_id in recipient_ids:
         try:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import clock
 from organisation.models import Unit, User
 
 from . import registry
@@ -263,7 +264,7 @@ def queue_deliveries() -> tuple[int, int]:
 
 def run_scan(*, today: datetime.date | None = None) -> ScanResult:
     """Remind of every deadline due today (Asia/Shanghai), at most once per (recipient, item, kind, day)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     calendar = WorkingCalendar()
     result = ScanResult(day=today)
     if not calendar.is_working_day(today):  # what falls today went out on the working day before

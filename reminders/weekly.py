@@ -14,7 +14,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from dashboard.briefing import last_week_start, weekly_briefing_files
+from core import clock
+from core.periods import last_week_start
+from dashboard.briefing import weekly_briefing_files
 from organisation.models import Unit, User
 
 from . import registry
@@ -50,7 +52,7 @@ class WeeklyDigest:
 def weekly_digest(week_start: datetime.date, *, today: datetime.date | None = None) -> WeeklyDigest:
     """The digest of the week ``week_start`` … +6 days, overdue as of ``today``. A fixed number of queries: one per
     source and section, and one for the units' names."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     week_end = week_start + datetime.timedelta(days=6)
     overdue: dict[int | None, list] = defaultdict(list)
     completed = []
@@ -88,7 +90,7 @@ def briefing_attachments(week_start: datetime.date) -> list[tuple[str, bytes, st
 def send_weekly_digests(*, today: datetime.date | None = None) -> int:
     """E-mail last week's digest to every active leader with an e-mail address, once per leader and week.
     Returns the number sent."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     week_start = last_week_start(today)
     leaders = list(User.objects.filter(role=User.Role.LEADER, is_active=True).exclude(email="").order_by("pk"))
     if not leaders:

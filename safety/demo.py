@@ -19,6 +19,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from core import clock
 from core.demo import upsert
 from organisation.demo import UNITS as DEMO_UNITS
 from organisation.models import Township, Unit, User
@@ -161,7 +162,7 @@ def load() -> None:
         vehicles_by_enterprise.setdefault(vehicle.enterprise_id, []).append(vehicle)
     projects = _demo_models("projects.Project")
     leader = users.get("ldr_wang")
-    today = timezone.localdate()
+    today = clock.today()
     fields = list(FIELDS)
     weights = [40, 35, 35, 15, 25]
     states = _plan(rng)

@@ -3,9 +3,9 @@ a hazard from a finding: ``HazardForm(initial={...})`` pre-fills it, and on a va
 ``services.hazard_register(user=..., photos=form.cleaned_data["photos"], **form.hazard_fields())`` saves it."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.forms import BootstrapFormMixin, DateInput, PhotosField
 from organisation.models import Township
 
@@ -36,7 +36,7 @@ class HazardForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["funds"].widget.attrs["min"] = "0"
         self.fields["vehicle"].queryset = self.fields["vehicle"].queryset.order_by("plate")
         if not self.instance.pk and not self.initial.get("found_on"):
-            self.initial["found_on"] = timezone.localdate()
+            self.initial["found_on"] = clock.today()
 
     def _post_clean(self):
         # The form only parses: the service checks the rules and validates the model (with its code assigned).

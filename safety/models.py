@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.models import StoredFile
 
 from .choices import HazardAction, HazardField, HazardLevel, HazardSource, HazardStatus, PhotoKind
@@ -265,7 +266,7 @@ class Hazard(models.Model):
     @property
     def is_overdue(self) -> bool:
         """As ``HazardQuerySet.overdue_q``; a list annotates ``overdue`` instead."""
-        return self.is_open and self.deadline is not None and self.deadline < timezone.localdate()
+        return self.is_open and self.deadline is not None and self.deadline < clock.today()
 
     @property
     def is_major(self) -> bool:
@@ -315,7 +316,7 @@ class HazardTransition(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="hazard_transitions"
     )
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    at = models.DateTimeField(_("at"), default=clock.now)
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

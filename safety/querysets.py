@@ -9,7 +9,8 @@ import datetime
 
 from django.db import models
 from django.db.models import BooleanField, Case, Q, Value, When
-from django.utils import timezone
+
+from core import clock
 
 from .choices import HazardStatus
 
@@ -20,7 +21,7 @@ WORKFLOW_ACTIONS = ("start", "report", "sign_off", "verify")
 
 
 def _today(today: datetime.date | None) -> datetime.date:
-    return today or timezone.localdate()  # Asia/Shanghai (settings.TIME_ZONE)
+    return today or clock.today()  # Asia/Shanghai (settings.TIME_ZONE)
 
 
 def may_register(user) -> bool:

@@ -13,8 +13,8 @@ import random
 from decimal import Decimal
 
 from django.db.models import Q
-from django.utils import timezone
 
+from core import clock
 from core.imports.copy_insert import insert_instances
 from core.scale import moment, random_date, raw_delete
 from organisation.scale import SCALE_MARK, County
@@ -54,7 +54,7 @@ def take_codes(year: int, count: int) -> list[str]:
 
 def generate(county: County, rng: random.Random) -> dict[str, int]:
     year = county.year
-    last_day = min(datetime.date(year, 12, 31), timezone.localdate())
+    last_day = min(datetime.date(year, 12, 31), clock.today())
     statuses, weights = zip(*STATUSES, strict=True)
     units = list(county.units.values())
     everybody = [user for staff in county.staff.values() for user in staff]

@@ -11,8 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core import clock
 
 from .choices import HazardField, HazardLevel, HazardStatus
 from .models import Hazard
@@ -80,7 +81,7 @@ def hazard_years(hazards=None) -> list[int]:
 
 def hazard_zero_out(*, year: int, hazards=None, today: datetime.date | None = None) -> ZeroOut:
     """The zero-out figures of hazards found in ``year`` (three queries)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     hazards = (Hazard.objects.all() if hazards is None else hazards).for_year(year)
     counts = _counts(today)
     by_field = {row["field"]: row for row in hazards.order_by().values("field").annotate(**counts)}

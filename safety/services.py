@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import clock
@@ -197,7 +196,7 @@ def hazard_downgrade(*, user, hazard: Hazard, reason: str) -> Hazard:
         locked.level = HazardLevel.GENERAL
         locked.full_clean()
         locked.save()
-        _record_step(locked, HazardAction.DOWNGRADE, locked.status, user, timezone.now(), reason)
+        _record_step(locked, HazardAction.DOWNGRADE, locked.status, user, clock.now(), reason)
     return locked
 
 
@@ -243,7 +242,7 @@ def _transition(*, user, hazard: Hazard, action: str, note: str, apply=None) -> 
     with set_actor(user), transaction.atomic():
         locked = Hazard.objects.select_for_update().get(pk=hazard.pk)
         check_transition(user=user, hazard=locked, action=action)
-        now = timezone.now()
+        now = clock.now()
         from_status = locked.status
         locked.status = TRANSITIONS[action][1]
         if apply is not None:
@@ -354,7 +353,7 @@ def ledger_record_steps(ledger: HazardLedger, hazards: Sequence[Hazard], user) -
     """Each hazard brought in from ``ledger`` gets one ``IMPORT`` step: from 待整改 to the status the ledger
     records, naming the ledger and who brought it in."""
     note = _("Imported from the ledger “%(name)s” by %(user)s.") % {"name": ledger.original_name, "user": user}
-    at = timezone.now()
+    at = clock.now()
     HazardTransition.objects.bulk_create(
         HazardTransition(
             hazard=hazard,

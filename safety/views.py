@@ -8,10 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import clock, periods
 from core.views import paginate, year_param
 
 from . import selectors, services
@@ -69,7 +69,7 @@ def hazard_list(request):
             "filter": hazard_filter,
             "page_obj": page,
             "query": query.urlencode(),
-            "today": timezone.localdate(),
+            "today": clock.today(),
             "can_register": may_register(request.user),
             "can_import_ledger": may_import_ledger(request.user),
         },
@@ -206,7 +206,7 @@ def photo(request, pk):
 def zero_out(request):
     hazards = Hazard.objects.restrict(request.user)
     years = selectors.hazard_years(hazards)
-    year = year_param(request, lambda: years[0] if years else timezone.localdate().year)
+    year = year_param(request, periods.default_year)
     summary = selectors.hazard_zero_out(year=year, hazards=hazards)
     if year not in years:
         years = sorted({*years, year}, reverse=True)

@@ -32,6 +32,13 @@ def _require_postgres(request):
 
 
 @pytest.fixture(autouse=True)
+def _real_date(settings):
+    """The suite runs on the real date (time_machine moves it), whatever PORTAL_TODAY the shell has; a test of
+    the demo clock sets ``settings.PORTAL_TODAY`` itself."""
+    settings.PORTAL_TODAY = None
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Personas and demo users have their passwords hashed: a fast hasher keeps the suite quick (tests only)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -28,9 +28,10 @@ from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAll
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from core import clock
 
 from . import checked as kept
 from .columns import save_mapping, saved_mapping
@@ -436,5 +437,5 @@ def attachment_disposition(filename: str, ascii_filename: str) -> str:
 
 def dated_filename(stem: str, year: int | None = None) -> str:
     """``<stem>_<year>``, or ``<stem>_<today as YYYYMMDD>`` when the export is not about one year."""
-    suffix = str(year) if year else timezone.localdate().strftime("%Y%m%d")
+    suffix = str(year) if year else clock.today().strftime("%Y%m%d")
     return f"{stem}_{suffix}"

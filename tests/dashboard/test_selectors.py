@@ -92,10 +92,8 @@ def test_safety_figures_match_the_zero_out_selector(world):
     assert safety.open_major == len(zero_out.open_major)
 
 
-def test_years_and_default_year(world):
+def test_years_to_choose_from(world):
     assert selectors.dashboard_years(TODAY) == [2020, 2019]
-    assert selectors.default_year(TODAY) == 2020
-    assert selectors.default_year(datetime.date(2019, 1, 1)) == 2019
 
 
 def test_chart_data_carries_the_figures(world):

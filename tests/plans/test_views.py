@@ -346,6 +346,14 @@ class TestPlanOverview:
 
         assert response.url == reverse("plans:plan_overview", args=[2020])
 
+    def test_the_current_plan_is_the_default_years(self, login, leo):
+        WorkPlanFactory(year=2020)
+        WorkPlanFactory(year=2021)
+        with time_machine.travel(datetime.datetime(2020, 11, 30, 2, tzinfo=datetime.UTC), tick=False):
+            response = login(leo).get(reverse("plans:plan_current"))
+
+        assert response.url == reverse("plans:plan_overview", args=[2020])
+
     def test_an_unknown_year_is_not_found(self, login, leo):
         assert login(leo).get(reverse("plans:plan_overview", args=[1999])).status_code == 404
 

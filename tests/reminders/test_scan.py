@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from organisation.models import User
 from plans.choices import MeasureStatus
-from reminders import delivery, scan
+from reminders import delivery, scan, tasks
 from reminders.choices import ReminderKind
 from reminders.models import DigestEmail, Notification, Preference, ReminderRule
 from tests.factories import AdministratorFactory, MeasureFactory
@@ -47,6 +47,19 @@ def test_the_unit_is_reminded_three_days_before_once(measure_due, people):
     assert run(D(2020, 6, 16)).created == 0  # a second scan the same day sends nothing
     assert run(D(2020, 6, 17)).created == 0  # nor the next day (still the 3-day reminder)
     assert Notification.objects.count() == 2
+
+
+def test_the_scheduled_scan_takes_the_demo_clocks_date(measure_due, people, unit_a, settings):
+    """PORTAL_TODAY on 16 June 2020, the real clock in December 2026: the beat's task scans 16 June 2020 — the
+    measure is 3 days ahead and a hazard due in September is not years overdue."""
+    HazardFactory(responsible_unit=unit_a, found_on=D(2020, 6, 1), deadline=D(2020, 9, 30))
+    settings.PORTAL_TODAY = D(2020, 6, 16)
+    with at(D(2026, 12, 7)):
+        result = tasks.scan_task.apply().get()
+    assert result["day"] == "2020-06-16"
+    key = str(measure_due.pk)
+    assert notified() == {("alice", key), ("carol", key)}  # the upcoming measure only; no overdue reminder
+    assert set(Notification.objects.values_list("day", flat=True)) == {D(2020, 6, 16)}
 
 
 def test_closed_items_and_items_without_a_date_are_never_reminded(people, unit_a):

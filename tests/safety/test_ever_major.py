@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from core import clock
 from safety import services
 from safety.choices import HazardAction, HazardStatus
 from safety.models import Hazard
@@ -95,7 +96,7 @@ def test_staff_see_no_downgrade_form(login, verifying_major, alice):
 
 
 def test_found_in_the_future_is_refused_by_the_service(alice, unit_a):
-    future = datetime.date.today() + datetime.timedelta(days=3)
+    future = clock.today() + datetime.timedelta(days=3)
     with pytest.raises(ValidationError) as error:
         services.hazard_register(
             user=alice, **register_fields(responsible_unit=unit_a, found_on=future, deadline=future)

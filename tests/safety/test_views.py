@@ -9,6 +9,7 @@ from django.urls import reverse
 from safety import services
 from safety.choices import HazardStatus
 from safety.models import Hazard
+from tests.factories import WorkPlanFactory
 
 from .conftest import to_verifying
 from .factories import png_upload, register_fields
@@ -173,13 +174,14 @@ def test_photos_are_served_only_to_those_who_see_the_hazard(login, alice, eve, u
 
 
 def test_zero_out_page(login, leo, alice, unit_a):
+    WorkPlanFactory(year=2020)  # the data's year: the default year of every page (core.periods)
     services.hazard_register(user=alice, **register_fields(responsible_unit=unit_a, level="major"))
     response = login(leo).get(reverse("safety:zero_out") + "?year=2020")
     assert response.status_code == 200
     summary = response.context["summary"]
     assert summary.totals.total == 1 and summary.totals.open == 1 and len(summary.open_major) == 1
     assert response.context["years"] == [2020]
-    assert login(leo).get(reverse("safety:zero_out")).context["year"] == 2020  # the latest year with hazards
+    assert login(leo).get(reverse("safety:zero_out")).context["year"] == 2020  # not this year: it has no plan
     for year in ("99999", "abc"):  # out of range or not a number: the latest year, not an error
         assert login(leo).get(reverse("safety:zero_out") + f"?year={year}").context["year"] == 2020
 
