@@ -9,6 +9,7 @@ refusals as the pages)."""
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import TombstoneReason
+from .rates import validate_rate
 
 
 def token_hash(plain: str) -> str:
@@ -79,6 +81,7 @@ class ApiToken(models.Model):
         _("rate limit"),
         max_length=20,
         blank=True,
+        validators=[validate_rate],
         help_text=_("Requests allowed, e.g. 600/min or 20000/hour; empty: the default (API_TOKEN_RATE)."),
     )
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
@@ -113,6 +116,10 @@ class ApiToken(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:api_apitoken_change", args=[self.pk])
+
+    def clean(self):
+        if self._state.adding and self.expires_at is not None and self.expires_at <= timezone.now():
+            raise ValidationError({"expires_at": _("The expiry is in the past: the token would never work.")})
 
     @property
     def is_active(self) -> bool:
