@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import StoredFile
+from core.uploads import generated_name
 
 from .choices import DutyRole, SpecialPeriodKind
 from .querysets import DrillQuerySet, DutyAssignmentQuerySet, SpecialPeriodQuerySet
@@ -141,7 +142,7 @@ class Drill(models.Model):
 
 
 def drill_photo_path(instance, filename):
-    return f"drills/{instance.drill_id}/{filename}"
+    return generated_name("drills", filename)
 
 
 class DrillPhoto(StoredFile):

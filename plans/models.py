@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import ProblemCategory
 from core.models import MonthlyReview, StoredFile
+from core.uploads import generated_name
 
 from .choices import MeasureStatus
 from .querysets import KeyTaskQuerySet, MeasureQuerySet, ProgressReportQuerySet
@@ -266,7 +267,7 @@ class ReportProblem(models.Model):
 
 
 def attachment_path(instance, filename):
-    return f"reports/{instance.report.measure_id}/{instance.report_id}/{filename}"
+    return generated_name("reports", filename)
 
 
 class ReportAttachment(StoredFile):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import ProblemCategory
 from core.models import MonthlyReview, StoredFile
+from core.uploads import generated_name
 
 from .choices import FundingSourceKind, MilestonePhase, ProjectCategory, ProjectList, ProjectStage
 from .querysets import MilestoneQuerySet, MonthlyProgressQuerySet, ProjectQuerySet
@@ -332,7 +333,7 @@ class Blocker(models.Model):
 
 
 def photo_path(instance, filename):
-    return f"projects/{instance.progress.project_id}/{instance.progress_id}/{filename}"
+    return generated_name("projects", filename)
 
 
 class ProgressPhoto(StoredFile):

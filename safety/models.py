@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import StoredFile
+from core.uploads import generated_name
 
 from .choices import HazardAction, HazardField, HazardLevel, HazardSource, HazardStatus, PhotoKind
 from .querysets import HazardQuerySet
@@ -49,11 +50,15 @@ class HazardCodeCounter(models.Model):
         return reverse("safety:hazard_list") + f"?year={self.year}"
 
 
+def ledger_path(instance, filename):
+    return generated_name("safety/ledgers", filename)
+
+
 class HazardLedger(StoredFile):
     """A register a unit kept before the portal, brought in whole: the file as uploaded, kept with the hazards it
     created (their statuses as the ledger records them, each an ``IMPORT`` step naming this ledger)."""
 
-    file = models.FileField(_("file"), upload_to="safety/ledgers/%Y/", max_length=300, blank=True)
+    file = models.FileField(_("file"), upload_to=ledger_path, max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("hazard ledger")
@@ -282,7 +287,7 @@ class Hazard(models.Model):
 
 
 def photo_path(instance, filename):
-    return f"hazards/{instance.hazard_id}/{instance.kind}/{filename}"
+    return generated_name("hazards", filename)
 
 
 class HazardPhoto(StoredFile):
