@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import NOTE_LENGTH, CappedTextField
+
 from .choices import TombstoneReason
 from .rates import validate_rate
 
@@ -29,7 +31,7 @@ class ApiClient(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     contact = models.CharField(_("contact"), max_length=200, blank=True, help_text=_("Who to call about it."))
-    note = models.TextField(_("note"), blank=True)
+    note = CappedTextField(_("note"), max_length=NOTE_LENGTH, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

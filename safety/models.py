@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import NOTE_LENGTH, BoundedDateField, CappedTextField
 from core.models import StoredFile
 from core.uploads import generated_name
 
@@ -104,8 +105,8 @@ class Hazard(models.Model):
         blank=True,
         related_name="hazards",
     )
-    description = models.TextField(_("description"))
-    found_on = models.DateField(_("found on"))
+    description = CappedTextField(_("description"), max_length=NOTE_LENGTH)
+    found_on = BoundedDateField(_("found on"))
     found_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),
@@ -132,13 +133,13 @@ class Hazard(models.Model):
         blank=True,
         help_text=_("Name (and phone) of the person answerable on site; need not be a portal user."),
     )
-    measures = models.TextField(_("rectification measures"), blank=True)
+    measures = CappedTextField(_("rectification measures"), max_length=NOTE_LENGTH, blank=True)
     funds = models.DecimalField(_("funds (10k yuan)"), **MONEY, default=0, validators=[MinValueValidator(0)])
-    deadline = models.DateField(_("deadline"))
-    contingency_plan = models.TextField(_("contingency plan"), blank=True)
+    deadline = BoundedDateField(_("deadline"))
+    contingency_plan = CappedTextField(_("contingency plan"), max_length=NOTE_LENGTH, blank=True)
     # The workflow (changed only by the services).
     status = models.CharField(_("status"), max_length=20, choices=HazardStatus.choices, default=HazardStatus.PENDING)
-    rectification_note = models.TextField(_("rectification done"), blank=True)
+    rectification_note = CappedTextField(_("rectification done"), max_length=NOTE_LENGTH, blank=True)
     rectification_reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("rectification reported by"),
@@ -160,7 +161,7 @@ class Hazard(models.Model):
     #: Once major, always in need of a leader's sign-off: a leader's downgrade to general (a recorded step with
     #: its reason) does not take the sign-off away.
     ever_major = models.BooleanField(_("ever major"), default=False, editable=False)
-    verification_note = models.TextField(_("verification note"), blank=True)
+    verification_note = CappedTextField(_("verification note"), max_length=NOTE_LENGTH, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("verified and closed by"),
@@ -321,7 +322,7 @@ class HazardTransition(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="hazard_transitions"
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    note = CappedTextField(_("note"), max_length=NOTE_LENGTH, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
