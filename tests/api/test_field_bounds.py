@@ -5,9 +5,15 @@ import pytest
 
 from core.fields import NOTE_LENGTH, TEXT_LENGTH
 from plans.models import ProgressReport
-from tests.api.test_access import hazard_a  # noqa: F401 (a fixture)
+from safety import services as safety_services
+from tests.safety.factories import register_fields
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hazard_a(alice, unit_a):
+    return safety_services.hazard_register(user=alice, **register_fields(responsible_unit=unit_a))
 
 
 def test_a_progress_report_past_the_cap_or_out_of_range_is_refused(issue_token, alice, measure_a):
