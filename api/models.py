@@ -9,13 +9,17 @@ refusals as the pages)."""
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import NOTE_LENGTH, CappedTextField
+
 from .choices import TombstoneReason
+from .rates import validate_rate
 
 
 def token_hash(plain: str) -> str:
@@ -27,7 +31,7 @@ class ApiClient(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     contact = models.CharField(_("contact"), max_length=200, blank=True, help_text=_("Who to call about it."))
-    note = models.TextField(_("note"), blank=True)
+    note = CappedTextField(_("note"), max_length=NOTE_LENGTH, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -79,6 +83,7 @@ class ApiToken(models.Model):
         _("rate limit"),
         max_length=20,
         blank=True,
+        validators=[validate_rate],
         help_text=_("Requests allowed, e.g. 600/min or 20000/hour; empty: the default (API_TOKEN_RATE)."),
     )
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
@@ -113,6 +118,10 @@ class ApiToken(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:api_apitoken_change", args=[self.pk])
+
+    def clean(self):
+        if self._state.adding and self.expires_at is not None and self.expires_at <= timezone.now():
+            raise ValidationError({"expires_at": _("The expiry is in the past: the token would never work.")})
 
     @property
     def is_active(self) -> bool:

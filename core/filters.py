@@ -3,8 +3,11 @@
 import django_filters
 from django import forms
 
-#: The years a list may ask for, as ``core.views.year_param`` reads them.
-YEARS = (2000, 2100)
+from .fields import FIRST_YEAR
+
+#: The years a list may ask for, as ``core.views.year_param`` reads them: from the first year a date may be in
+#: (``core.fields``) to a fixed last one (a filter's bounds are set once, when the FilterSet class is made).
+YEARS = (FIRST_YEAR, 2100)
 
 
 class YearFilter(django_filters.NumberFilter):

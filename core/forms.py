@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .fields import NOTE_LENGTH
 from .uploads import ATTACHMENT_EXTENSIONS, PHOTO_EXTENSIONS, check_photo
 
 
@@ -105,7 +106,9 @@ class ReviewForm(BootstrapFormMixin, forms.Form):
     missing_reason: str
 
     decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return"))], widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason for return"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason for return"), max_length=NOTE_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean(self):
         data = super().clean()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ReviewState
+from .fields import NOTE_LENGTH, BoundedDateField, CappedTextField
 from .imports.choices import JobPhase, JobState
 
 
@@ -39,11 +40,11 @@ class MonthlyReview(models.Model):
     Each child declares its subject, its author and ``reviewed_by`` (their related names differ) and extends the
     Meta: ``class Meta(MonthlyReview.Meta)`` with ``constraints = [*MonthlyReview.Meta.constraints, ...]``."""
 
-    month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
+    month = BoundedDateField(_("month"), help_text=_("The first day of the month reported on."))
     state = models.CharField(_("state"), max_length=20, choices=ReviewState.choices, default=ReviewState.DRAFT)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    return_reason = models.TextField(_("reason for return"), blank=True)
+    return_reason = CappedTextField(_("reason for return"), max_length=NOTE_LENGTH, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 

@@ -1,6 +1,8 @@
 """Checks on uploaded files, made before anything reads them: size, and content that matches the name; saving an
-upload as a ``core.models.StoredFile`` and serving it back."""
+upload as a ``core.models.StoredFile`` under a generated name and serving it back under its original one."""
 
+import re
+import uuid
 import zipfile
 from pathlib import PurePath
 
@@ -9,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from . import clock
 
 # Signatures of the attachment types the bureau sends: office documents, PDFs, pictures, archives.
 _SIGNATURES = {
@@ -74,9 +78,23 @@ def check_attachment(upload) -> None:
         upload.seek(0)
 
 
+_PLAIN_EXTENSION = re.compile(r"\.[a-z0-9]{1,10}")
+
+
+def generated_name(folder: str, filename: str) -> str:
+    """Where an upload is stored: ``folder/YYYY/MM/<random>.ext``, never under the name it came with (a long Chinese
+    name is past the file system's 255 bytes; the original is kept in ``StoredFile.original_name``). The extension is
+    kept, in lower case, when it is a plain one."""
+    extension = PurePath(filename).suffix.lower()
+    if not _PLAIN_EXTENSION.fullmatch(extension):
+        extension = ""
+    return f"{folder}/{clock.today():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
 def stored_file_create(*, model: type, upload, user, **fields):
     """Save ``upload`` (already checked) as a new ``model`` (a ``StoredFile``) with its parent and other ``fields``,
-    keeping its name (cut to 255 characters) and size."""
+    keeping its name (cut to 255 characters) and size; the file itself is stored under a generated name (the
+    model's ``upload_to`` calls ``generated_name``)."""
     stored = model(file=upload, original_name=upload.name[:255], size=upload.size, uploaded_by=user, **fields)
     stored.full_clean()
     stored.save()
@@ -84,5 +102,8 @@ def stored_file_create(*, model: type, upload, user, **fields):
 
 
 def stored_file_response(stored, *, as_attachment: bool = False) -> FileResponse:
-    """A ``StoredFile`` served under its original name: shown in the browser, or downloaded if ``as_attachment``."""
-    return FileResponse(stored.file.open("rb"), as_attachment=as_attachment, filename=stored.original_name)
+    """A ``StoredFile`` served under its original name (``filename*``, RFC 5987, for a non-ASCII one): shown in the
+    browser, or downloaded if ``as_attachment``; its type guessed from that name."""
+    response = FileResponse(stored.file.open("rb"), as_attachment=as_attachment, filename=stored.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -14,14 +14,17 @@ from django.utils.translation import gettext
 from django.views import defaults
 from rest_framework import exceptions
 
+from .filters import YEARS
+
 
 def year_param(request, default: Callable[[], int]) -> int:
-    """The year that ``?year=`` asks for (2000–2100), else ``default()`` (called only when needed)."""
+    """The year that ``?year=`` asks for (``core.filters.YEARS``: 2000–2100), else ``default()`` (called only when
+    needed)."""
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
         return default()
-    return year if 2000 <= year <= 2100 else default()
+    return year if YEARS[0] <= year <= YEARS[1] else default()
 
 
 def paginate(request, queryset):

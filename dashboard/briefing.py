@@ -324,9 +324,12 @@ def _title(briefing: WeekBriefing) -> str:
 
 
 def briefing_xlsx(briefing: WeekBriefing) -> bytes:
-    """A workbook with a sheet per section; numbers stay numbers (money with two decimals)."""
+    """A workbook with a sheet per section; numbers stay numbers (money with two decimals), text that a spreadsheet
+    would run as a formula is quoted (``core.imports.workbook.append_row``)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    from core.imports.workbook import append_row
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -338,7 +341,7 @@ def briefing_xlsx(briefing: WeekBriefing) -> bytes:
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for number, row in enumerate(table.rows, start=3):
-            sheet.append(row)
+            append_row(sheet, row)
             for column, value in enumerate(row, start=1):
                 if isinstance(value, Decimal):
                     sheet.cell(row=number, column=column).number_format = "0.00"

@@ -7,7 +7,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import TEXT_LENGTH, BoundedDateField, CappedTextField
 from core.models import StoredFile
+from core.uploads import generated_name
 
 from .choices import DutyRole, SpecialPeriodKind
 from .querysets import DrillQuerySet, DutyAssignmentQuerySet, SpecialPeriodQuerySet
@@ -18,8 +20,8 @@ class SpecialPeriod(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=SpecialPeriodKind.choices)
     name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("e.g. 2020年春运"))
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    start_date = BoundedDateField(_("start date"))
+    end_date = BoundedDateField(_("end date"))
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     objects = SpecialPeriodQuerySet.as_manager()
@@ -54,7 +56,7 @@ ONE_LEADER_A_DAY = _("There is already a leader on duty that day.")
 class DutyAssignment(models.Model):
     """One person's duty on one day: the leader on duty (带班领导) or a staff member on duty (值班人员)."""
 
-    date = models.DateField(_("date"))
+    date = BoundedDateField(_("date"))
     role = models.CharField(_("duty"), max_length=20, choices=DutyRole.choices)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="duties"
@@ -105,12 +107,12 @@ class DutyAssignment(models.Model):
 class Drill(models.Model):
     """An emergency drill (应急演练)."""
 
-    date = models.DateField(_("date"))
+    date = BoundedDateField(_("date"))
     scenario = models.CharField(_("scenario"), max_length=200)
     location = models.CharField(_("location"), max_length=200, blank=True)
     units = models.ManyToManyField("organisation.Unit", verbose_name=_("units taking part"), related_name="drills")
     participants = models.PositiveIntegerField(_("participants"))
-    summary = models.TextField(_("summary"), blank=True)
+    summary = CappedTextField(_("summary"), max_length=TEXT_LENGTH, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -141,7 +143,7 @@ class Drill(models.Model):
 
 
 def drill_photo_path(instance, filename):
-    return f"drills/{instance.drill_id}/{filename}"
+    return generated_name("drills", filename)
 
 
 class DrillPhoto(StoredFile):

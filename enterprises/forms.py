@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import NOTE_LENGTH
 from core.forms import BootstrapFormMixin, DateInput
 from organisation.models import Unit
 
@@ -38,7 +39,9 @@ class ListingForm(BootstrapFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("List"), choices=[(ListStatus.RED, ListStatus.RED.label), (ListStatus.BLACK, ListStatus.BLACK.label)]
     )
-    reason = forms.CharField(label=_("Listing reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Listing reason"), max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
     start = forms.DateField(label=_("Listed from"), widget=DateInput())
     end = forms.DateField(label=_("Listed until"), required=False, widget=DateInput())
 

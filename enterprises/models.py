@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.fields import NOTE_LENGTH, BoundedDateField, CappedTextField
 
 from .choices import CreditRating, EnterpriseType, ListStatus, VehicleClass, VehicleStatus
 from .querysets import EXPIRY_WARNING_DAYS, EnterpriseQuerySet, VehicleQuerySet
@@ -40,7 +41,7 @@ class Enterprise(models.Model):
     )
     enterprise_type = models.CharField(_("enterprise type"), max_length=20, choices=EnterpriseType.choices)
     licence_number = models.CharField(_("road transport business licence number"), max_length=50, blank=True)
-    licence_expires_on = models.DateField(_("licence expires on"), null=True, blank=True)
+    licence_expires_on = BoundedDateField(_("licence expires on"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     township = models.ForeignKey(
         "organisation.Township",
@@ -56,9 +57,9 @@ class Enterprise(models.Model):
     list_status = models.CharField(
         _("red/black list status"), max_length=10, choices=ListStatus.choices, default=ListStatus.NONE
     )
-    list_reason = models.TextField(_("listing reason"), blank=True)
-    list_start = models.DateField(_("listed from"), null=True, blank=True)
-    list_end = models.DateField(_("listed until"), null=True, blank=True)
+    list_reason = CappedTextField(_("listing reason"), max_length=NOTE_LENGTH, blank=True)
+    list_start = BoundedDateField(_("listed from"), null=True, blank=True)
+    list_end = BoundedDateField(_("listed until"), null=True, blank=True)
     supervising_unit = models.ForeignKey(
         "organisation.Unit",
         verbose_name=_("supervising unit"),
@@ -160,7 +161,7 @@ class Vehicle(models.Model):
         help_text=_("Rated load, for goods vehicles."),
     )
     certificate_number = models.CharField(_("road transport certificate number"), max_length=50, blank=True)
-    certificate_expires_on = models.DateField(_("certificate expires on"), null=True, blank=True)
+    certificate_expires_on = BoundedDateField(_("certificate expires on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=VehicleStatus.choices, default=VehicleStatus.OPERATING
     )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import NOTE_LENGTH, TEXT_LENGTH
 from core.forms import BootstrapFormMixin, DateInput
 from organisation.models import Township, Unit, User
 
@@ -47,7 +48,7 @@ class InspectionForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class FindingForm(BootstrapFormMixin, forms.Form):
-    text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("Finding"), max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
     enterprise = forms.ModelChoiceField(queryset=None, label=_("Enterprise"), required=False)
     project = forms.ModelChoiceField(queryset=None, label=_("Project"), required=False)
 
@@ -89,4 +90,6 @@ class DrawForm(BootstrapFormMixin, forms.Form):
 
 class DrawToInspectionsForm(BootstrapFormMixin, forms.Form):
     date = forms.DateField(label=_("Inspection date"), widget=DateInput())
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    summary = forms.CharField(
+        label=_("Summary"), max_length=TEXT_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

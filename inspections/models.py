@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.fields import NOTE_LENGTH, TEXT_LENGTH, BoundedDateField, CappedTextField
 
 from .choices import InspectionKind
 from .querysets import DrawQuerySet, FindingQuerySet, InspectionQuerySet, InspectorQuerySet
@@ -61,8 +62,8 @@ class ConflictOfInterest(models.Model):
         blank=True,
         related_name="conflicts",
     )
-    reason = models.TextField(_("reason"))
-    declared_on = models.DateField(_("declared on"), default=clock.today)
+    reason = CappedTextField(_("reason"), max_length=NOTE_LENGTH)
+    declared_on = BoundedDateField(_("declared on"), default=clock.today)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
@@ -169,7 +170,7 @@ class Inspection(models.Model):
     """An inspection of enterprises or construction projects by a unit's inspectors."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=InspectionKind.choices)
-    date = models.DateField(_("date"))
+    date = BoundedDateField(_("date"))
     lead_unit = models.ForeignKey(
         "organisation.Unit", verbose_name=_("lead unit"), on_delete=models.PROTECT, related_name="inspections"
     )
@@ -182,7 +183,7 @@ class Inspection(models.Model):
     projects = models.ManyToManyField(
         "projects.Project", verbose_name=_("projects inspected"), blank=True, related_name="inspections"
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = CappedTextField(_("summary"), max_length=TEXT_LENGTH, blank=True)
     draw = models.ForeignKey(
         Draw,
         verbose_name=_("random draw"),
@@ -229,7 +230,7 @@ class Finding(models.Model):
     inspection = models.ForeignKey(
         Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="findings"
     )
-    text = models.TextField(_("finding"))
+    text = CappedTextField(_("finding"), max_length=NOTE_LENGTH)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name=_("enterprise"),

@@ -241,7 +241,7 @@ API_TOKEN_RATE = env_str("API_TOKEN_RATE", "1200/min")  # per token unless the t
 API_USER_RATE = env_str("API_USER_RATE", "600/min")  # per logged-in user (session)
 for _name, _rate in (("API_TOKEN_RATE", API_TOKEN_RATE), ("API_USER_RATE", API_USER_RATE)):
     _count, _, _period = _rate.partition("/")
-    if not (_count.isdigit() and _period[:1] in ("s", "m", "h", "d")):
+    if not (_count.isdigit() and int(_count) > 0 and _period.isalpha() and _period[0] in ("s", "m", "h", "d")):
         raise ImproperlyConfigured(f"{_name} must look like 600/min or 20000/hour, not {_rate!r}")
 #: The county's administrative division code (浏阳市 430181): the first part of every API object's uid, so that the
 #: province can merge the mirrors of its counties.

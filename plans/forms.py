@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ProblemCategory
+from core.fields import DOCUMENT_LENGTH, NOTE_LENGTH, TEXT_LENGTH
 from core.forms import BootstrapFormMixin, DateInput, MonthField, MultipleFileField
 from core.forms import ReviewForm as BaseReviewForm
 
@@ -23,7 +24,9 @@ class MeasureForm(BootstrapFormMixin, forms.ModelForm):
 class ReportForm(BootstrapFormMixin, forms.Form):
     month = MonthField(label=_("Month"))
     progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
-    text = forms.CharField(label=_("Progress this month"), widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(
+        label=_("Progress this month"), max_length=TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 6})
+    )
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,
@@ -42,7 +45,9 @@ class ProblemForm(BootstrapFormMixin, forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", "---------"), *ProblemCategory.choices], required=False
     )
-    description = forms.CharField(label=_("Problem met"), required=False, widget=forms.TextInput())
+    description = forms.CharField(
+        label=_("Problem met"), max_length=NOTE_LENGTH, required=False, widget=forms.TextInput()
+    )
 
     def clean(self):
         data = super().clean()
@@ -71,23 +76,27 @@ class ReviewForm(BaseReviewForm):
 
 
 class SupervisionForm(BootstrapFormMixin, forms.Form):
-    note = forms.CharField(label=_("Supervision note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Supervision note"), max_length=NOTE_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CommentForm(BootstrapFormMixin, forms.Form):
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("Comment"), max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CheckpointForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label=_("Checkpoint"), max_length=200)
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
-    note = forms.CharField(label=_("Note"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=NOTE_LENGTH, required=False)
 
 
 class PlanTextForm(BootstrapFormMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    text = forms.CharField(label=_("Plan text"), required=False, widget=forms.Textarea(attrs={"rows": 14}))
+    text = forms.CharField(
+        label=_("Plan text"), max_length=DOCUMENT_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 14})
+    )
     file = forms.FileField(label=_("…or a text file (.txt, UTF-8 or GBK)"), required=False)
 
     def clean(self):

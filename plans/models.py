@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.choices import ProblemCategory
+from core.fields import DOCUMENT_LENGTH, NOTE_LENGTH, TEXT_LENGTH, BoundedDateField, CappedTextField
 from core.models import MonthlyReview, StoredFile
+from core.uploads import generated_name
 
 from .choices import MeasureStatus
 from .querysets import KeyTaskQuerySet, MeasureQuerySet, ProgressReportQuerySet
@@ -22,8 +24,8 @@ class WorkPlan(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     title = models.CharField(_("title"), max_length=200)
     published = models.BooleanField(_("published"), default=False)
-    published_on = models.DateField(_("published on"), null=True, blank=True)
-    source_text = models.TextField(_("source text"), blank=True)
+    published_on = BoundedDateField(_("published on"), null=True, blank=True)
+    source_text = CappedTextField(_("source text"), max_length=DOCUMENT_LENGTH, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
@@ -71,7 +73,7 @@ class Measure(models.Model):
     key_task = models.ForeignKey(KeyTask, verbose_name=_("key task"), on_delete=models.CASCADE, related_name="measures")
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("full text"))
+    text = CappedTextField(_("full text"), max_length=TEXT_LENGTH)
     lead_unit = models.ForeignKey(
         "organisation.Unit",
         verbose_name=_("lead unit"),
@@ -92,9 +94,9 @@ class Measure(models.Model):
         related_name="led_measures",
         limit_choices_to={"role": "leader"},
     )
-    start_date = models.DateField(_("start date"), null=True, blank=True)
-    due_date = models.DateField(_("due date"), null=True, blank=True)
-    target = models.TextField(_("target / deliverable"), blank=True)
+    start_date = BoundedDateField(_("start date"), null=True, blank=True)
+    due_date = BoundedDateField(_("due date"), null=True, blank=True)
+    target = CappedTextField(_("target / deliverable"), max_length=NOTE_LENGTH, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.NOT_STARTED
     )
@@ -108,7 +110,7 @@ class Measure(models.Model):
         blank=True,
         related_name="supervised_measures",
     )
-    supervision_note = models.TextField(_("supervision note"), blank=True)
+    supervision_note = CappedTextField(_("supervision note"), max_length=NOTE_LENGTH, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
@@ -173,9 +175,9 @@ class Checkpoint(models.Model):
         Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="checkpoints"
     )
     title = models.CharField(_("title"), max_length=200)
-    due_date = models.DateField(_("due date"))
-    done_on = models.DateField(_("done on"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    due_date = BoundedDateField(_("due date"))
+    done_on = BoundedDateField(_("done on"), null=True, blank=True)
+    note = CappedTextField(_("note"), max_length=NOTE_LENGTH, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
@@ -198,7 +200,7 @@ class ProgressReport(MonthlyReview):
     """A unit's report on a measure for one month (进度报送), reviewed by the unit head."""
 
     measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.PROTECT, related_name="reports")
-    text = models.TextField(_("progress"))
+    text = CappedTextField(_("progress"), max_length=TEXT_LENGTH)
     progress = models.PositiveSmallIntegerField(_("progress %"), validators=PERCENT)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="progress_reports"
@@ -249,7 +251,7 @@ class ReportProblem(models.Model):
         ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="problems"
     )
     category = models.CharField(_("category"), max_length=20, choices=ProblemCategory.choices)
-    description = models.TextField(_("description"))
+    description = CappedTextField(_("description"), max_length=NOTE_LENGTH)
 
     class Meta:
         verbose_name = _("problem")
@@ -264,7 +266,7 @@ class ReportProblem(models.Model):
 
 
 def attachment_path(instance, filename):
-    return f"reports/{instance.report.measure_id}/{instance.report_id}/{filename}"
+    return generated_name("reports", filename)
 
 
 class ReportAttachment(StoredFile):
@@ -289,7 +291,7 @@ class MeasureComment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="measure_comments"
     )
-    text = models.TextField(_("comment"))
+    text = CappedTextField(_("comment"), max_length=NOTE_LENGTH)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.choices import ProblemCategory
+from core.fields import NOTE_LENGTH, TEXT_LENGTH
 from core.forms import BootstrapFormMixin, DateInput, MonthField, PhotosField
 from core.forms import ReviewForm as BaseReviewForm
 from organisation.models import Township, User
@@ -130,12 +131,15 @@ class ProgressForm(BootstrapFormMixin, forms.Form):
     month = MonthField(label=_("Month"))
     investment = forms.DecimalField(label=_("Investment completed this month (10k yuan)"), **AMOUNT)
     physical_progress = forms.IntegerField(label=_("Physical progress %"), min_value=0, max_value=100)
-    narrative = forms.CharField(label=_("Progress this month"), widget=forms.Textarea(attrs={"rows": 5}))
+    narrative = forms.CharField(
+        label=_("Progress this month"), max_length=TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+    )
     photos = PhotosField(label=_("Photos"), required=False)
     confirm_over_total = forms.BooleanField(
         label=_("I confirm that the cumulative investment exceeds the project's total investment"), required=False
     )
     over_total_reason = forms.CharField(
+        max_length=NOTE_LENGTH,
         label=_("Reason for exceeding the total investment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -160,7 +164,7 @@ class BlockerForm(BootstrapFormMixin, forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", "---------"), *ProblemCategory.choices], required=False
     )
-    description = forms.CharField(label=_("Blocker"), required=False)
+    description = forms.CharField(label=_("Blocker"), max_length=NOTE_LENGTH, required=False)
 
     def clean(self):
         data = super().clean()

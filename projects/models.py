@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.choices import ProblemCategory
+from core.fields import NOTE_LENGTH, TEXT_LENGTH, BoundedDateField, CappedTextField
 from core.models import MonthlyReview, StoredFile
+from core.uploads import generated_name
 
 from .choices import FundingSourceKind, MilestonePhase, ProjectCategory, ProjectList, ProjectStage
 from .querysets import MilestoneQuerySet, MonthlyProgressQuerySet, ProjectQuerySet
@@ -49,14 +51,14 @@ class Project(models.Model):
         related_name="led_projects",
         limit_choices_to={"role": "leader"},
     )
-    planned_start = models.DateField(_("planned start"), null=True, blank=True)
-    planned_finish = models.DateField(_("planned finish"), null=True, blank=True)
-    actual_start = models.DateField(_("actual start"), null=True, blank=True)
-    actual_finish = models.DateField(_("actual finish"), null=True, blank=True)
+    planned_start = BoundedDateField(_("planned start"), null=True, blank=True)
+    planned_finish = BoundedDateField(_("planned finish"), null=True, blank=True)
+    actual_start = BoundedDateField(_("actual start"), null=True, blank=True)
+    actual_finish = BoundedDateField(_("actual finish"), null=True, blank=True)
     measures = models.ManyToManyField(
         "plans.Measure", verbose_name=_("plan measures served"), blank=True, related_name="projects"
     )
-    description = models.TextField(_("description"), blank=True)
+    description = CappedTextField(_("description"), max_length=TEXT_LENGTH, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
@@ -202,8 +204,8 @@ class Milestone(models.Model):
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones")
     phase = models.CharField(_("phase"), max_length=30, choices=MilestonePhase.choices)
-    planned_date = models.DateField(_("planned date"), null=True, blank=True)
-    actual_date = models.DateField(_("actual date"), null=True, blank=True)
+    planned_date = BoundedDateField(_("planned date"), null=True, blank=True)
+    actual_date = BoundedDateField(_("actual date"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
@@ -251,9 +253,10 @@ class MonthlyProgress(MonthlyReview):
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="progress")
     investment = models.DecimalField(_("investment completed this month (10k yuan)"), **MONEY, validators=NON_NEGATIVE)
     physical_progress = models.PositiveSmallIntegerField(_("physical progress %"), validators=[MaxValueValidator(100)])
-    narrative = models.TextField(_("progress"), blank=True)
-    over_total_reason = models.TextField(
+    narrative = CappedTextField(_("progress"), max_length=TEXT_LENGTH, blank=True)
+    over_total_reason = CappedTextField(
         _("reason for exceeding the total investment"),
+        max_length=NOTE_LENGTH,
         blank=True,
         help_text=_("Required when the cumulative investment goes above the project's total investment."),
     )
@@ -316,7 +319,7 @@ class Blocker(models.Model):
         MonthlyProgress, verbose_name=_("monthly progress"), on_delete=models.CASCADE, related_name="blockers"
     )
     category = models.CharField(_("category"), max_length=20, choices=ProblemCategory.choices)
-    description = models.TextField(_("description"))
+    description = CappedTextField(_("description"), max_length=NOTE_LENGTH)
 
     class Meta:
         verbose_name = _("blocker")
@@ -332,7 +335,7 @@ class Blocker(models.Model):
 
 
 def photo_path(instance, filename):
-    return f"projects/{instance.progress.project_id}/{instance.progress_id}/{filename}"
+    return generated_name("projects", filename)
 
 
 class ProgressPhoto(StoredFile):

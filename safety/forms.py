@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.fields import NOTE_LENGTH
 from core.forms import BootstrapFormMixin, DateInput, PhotosField
 from organisation.models import Township
 
@@ -58,27 +59,37 @@ class HazardForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class StartForm(BootstrapFormMixin, forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), max_length=NOTE_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReportForm(BootstrapFormMixin, forms.Form):
-    note = forms.CharField(label=_("Rectification done"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Rectification done"), max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
     photos = PhotosField(label=_("Rectification photos"))
 
 
 class SignOffForm(BootstrapFormMixin, forms.Form):
-    note = forms.CharField(label=_("Sign-off note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Sign-off note"), max_length=NOTE_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DowngradeForm(BootstrapFormMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason for downgrading"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason for downgrading"), max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class VerifyForm(BootstrapFormMixin, forms.Form):
     DECISIONS = [("pass", _("Passed: close the hazard")), ("fail", _("Failed: back to rectification"))]
 
     decision = forms.ChoiceField(label=_("Result"), choices=DECISIONS)
-    note = forms.CharField(label=_("Verification note / reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Verification note / reason"), max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
     photos = PhotosField(label=_("Verification photos"))
 
     def clean(self):

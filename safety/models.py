@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.fields import NOTE_LENGTH, BoundedDateField, CappedTextField
 from core.models import StoredFile
+from core.uploads import generated_name
 
 from .choices import HazardAction, HazardField, HazardLevel, HazardSource, HazardStatus, PhotoKind
 from .querysets import HazardQuerySet
@@ -50,11 +52,15 @@ class HazardCodeCounter(models.Model):
         return reverse("safety:hazard_list") + f"?year={self.year}"
 
 
+def ledger_path(instance, filename):
+    return generated_name("safety/ledgers", filename)
+
+
 class HazardLedger(StoredFile):
     """A register a unit kept before the portal, brought in whole: the file as uploaded, kept with the hazards it
     created (their statuses as the ledger records them, each an ``IMPORT`` step naming this ledger)."""
 
-    file = models.FileField(_("file"), upload_to="safety/ledgers/%Y/", max_length=300, blank=True)
+    file = models.FileField(_("file"), upload_to=ledger_path, max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("hazard ledger")
@@ -100,8 +106,8 @@ class Hazard(models.Model):
         blank=True,
         related_name="hazards",
     )
-    description = models.TextField(_("description"))
-    found_on = models.DateField(_("found on"))
+    description = CappedTextField(_("description"), max_length=NOTE_LENGTH)
+    found_on = BoundedDateField(_("found on"))
     found_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),
@@ -128,13 +134,13 @@ class Hazard(models.Model):
         blank=True,
         help_text=_("Name (and phone) of the person answerable on site; need not be a portal user."),
     )
-    measures = models.TextField(_("rectification measures"), blank=True)
+    measures = CappedTextField(_("rectification measures"), max_length=NOTE_LENGTH, blank=True)
     funds = models.DecimalField(_("funds (10k yuan)"), **MONEY, default=0, validators=[MinValueValidator(0)])
-    deadline = models.DateField(_("deadline"))
-    contingency_plan = models.TextField(_("contingency plan"), blank=True)
+    deadline = BoundedDateField(_("deadline"))
+    contingency_plan = CappedTextField(_("contingency plan"), max_length=NOTE_LENGTH, blank=True)
     # The workflow (changed only by the services).
     status = models.CharField(_("status"), max_length=20, choices=HazardStatus.choices, default=HazardStatus.PENDING)
-    rectification_note = models.TextField(_("rectification done"), blank=True)
+    rectification_note = CappedTextField(_("rectification done"), max_length=NOTE_LENGTH, blank=True)
     rectification_reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("rectification reported by"),
@@ -156,7 +162,7 @@ class Hazard(models.Model):
     #: Once major, always in need of a leader's sign-off: a leader's downgrade to general (a recorded step with
     #: its reason) does not take the sign-off away.
     ever_major = models.BooleanField(_("ever major"), default=False, editable=False)
-    verification_note = models.TextField(_("verification note"), blank=True)
+    verification_note = CappedTextField(_("verification note"), max_length=NOTE_LENGTH, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("verified and closed by"),
@@ -283,7 +289,7 @@ class Hazard(models.Model):
 
 
 def photo_path(instance, filename):
-    return f"hazards/{instance.hazard_id}/{instance.kind}/{filename}"
+    return generated_name("hazards", filename)
 
 
 class HazardPhoto(StoredFile):
@@ -317,7 +323,7 @@ class HazardTransition(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="hazard_transitions"
     )
     at = models.DateTimeField(_("at"), default=clock.now)
-    note = models.TextField(_("note"), blank=True)
+    note = CappedTextField(_("note"), max_length=NOTE_LENGTH, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

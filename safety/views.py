@@ -1,17 +1,14 @@
 """Pages of the safety app. Thin: read through restricted querysets and selectors, write through services."""
 
-import mimetypes
-from pathlib import PurePath
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import clock, periods
+from core.uploads import stored_file_response
 from core.views import paginate, year_param
 
 from . import selectors, services
@@ -192,11 +189,7 @@ def hazard_step(request, pk, step):
 def photo(request, pk):
     """A hazard's photo, shown to those who may see the hazard."""
     photo = get_object_or_404(HazardPhoto.objects.filter(hazard__in=Hazard.objects.restrict(request.user)), pk=pk)
-    content_type = mimetypes.guess_type(photo.original_name)[0] or "application/octet-stream"
-    response = FileResponse(photo.file.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{PurePath(photo.file.name).name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(photo)
 
 
 # 隐患清零 ---------------------------------------------------------------------------------------------------

@@ -66,6 +66,13 @@ def _illegal_xlsx_characters():
     return ILLEGAL_CHARACTERS_RE
 
 
+def export_text(value):
+    """A value as a workbook cell may hold it: text without the characters a workbook cannot hold, neutralised."""
+    if isinstance(value, str):
+        value = neutralise(_illegal_xlsx_characters().sub("", value))
+    return value
+
+
 class _NoDiff:
     """The preview lists the changed columns itself; the library's HTML diff (which would query each row's
     many-to-many values again) is not made."""
@@ -243,11 +250,9 @@ class PortalModelResource(resources.ModelResource):
 
     def export_field(self, field, instance, **kwargs):
         value = super().export_field(field, instance, **kwargs)
-        if isinstance(value, str):
-            if kwargs.get("force_native_type"):
-                value = _illegal_xlsx_characters().sub("", value)
-            value = neutralise(value)
-        return value
+        if kwargs.get("force_native_type"):  # a workbook
+            return export_text(value)
+        return neutralise(value)
 
     # Import: hooks for subclasses -----------------------------------------------------------------------
 

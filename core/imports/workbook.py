@@ -1,7 +1,11 @@
 """The .xlsx a register exports, which is also its import template: the rows on the first sheet (what an
 import reads), a 填写说明 sheet saying for each column whether it must be filled, what it may hold and an example,
 with an example row, and Excel drop-downs on the columns with a fixed list of values (their lists on a hidden
-sheet, so that a long list is not cut at Excel's 255 characters)."""
+sheet, so that a long list is not cut at Excel's 255 characters).
+
+Every workbook the portal writes puts its cells through ``neutralise``: a register's rows on export
+(``PortalResource.export_field``, the .xlsx and the .csv), every other sheet through ``append_row`` (the instructions
+here, the weekly briefing)."""
 
 import io
 
@@ -11,6 +15,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from tablib.formats._xlsx import XLSXFormat
+
+from .resources import export_text
 
 # Drop-downs cover this many rows below the header even in an empty template.
 DROPDOWN_ROWS = 2000
@@ -36,7 +42,7 @@ def export_workbook(resource, dataset) -> bytes:
         letter = get_column_letter(list_column)
         lists.cell(row=1, column=list_column, value=column["header"])
         for offset, value in enumerate(column["values"], start=2):
-            lists.cell(row=offset, column=list_column, value=value)
+            lists.cell(row=offset, column=list_column, value=export_text(value))
         source = f"{quote_sheetname(lists.title)}!${letter}$2:${letter}${len(column['values']) + 1}"
         validation = DataValidation(
             type="list",
@@ -55,6 +61,12 @@ def export_workbook(resource, dataset) -> bytes:
     return stream.getvalue()
 
 
+def append_row(sheet, values) -> None:
+    """Append ``values`` as a row of ``sheet``, text that a spreadsheet would run as a formula quoted (and
+    characters a workbook cannot hold dropped); numbers and dates stay what they are."""
+    sheet.append([export_text(value) for value in values])
+
+
 def _add_instructions(sheet, columns: list[dict]) -> None:
     sheet.append([_("How to fill in this sheet")])
     sheet["A1"].font = Font(bold=True, size=14)
@@ -71,7 +83,7 @@ def _add_instructions(sheet, columns: list[dict]) -> None:
     for cell in sheet[sheet.max_row]:
         cell.font = _BOLD
     for column in columns:
-        sheet.append([column["header"], _("Yes") if column["required"] else "", column["rule"], column["example"]])
+        append_row(sheet, [column["header"], _("Yes") if column["required"] else "", column["rule"], column["example"]])
         for cell in sheet[sheet.max_row]:
             cell.alignment = _WRAP
     sheet.append([])
@@ -80,7 +92,7 @@ def _add_instructions(sheet, columns: list[dict]) -> None:
     sheet.append([column["header"] for column in columns])
     for cell in sheet[sheet.max_row]:
         cell.font = _BOLD
-    sheet.append([column["example"] for column in columns])
+    append_row(sheet, [column["example"] for column in columns])
     for letter, width in zip("ABCD", (22, 8, 70, 28), strict=True):
         sheet.column_dimensions[letter].width = width
 

@@ -200,3 +200,15 @@ def test_a_long_section_is_cut_in_the_pdf_but_not_in_the_workbook(week, monkeypa
     overdue = [row.title for row in data.overdue_measures]
     assert overdue[0] in text and overdue[1] not in text and overdue[2] not in text
     assert load_workbook(io.BytesIO(briefing.briefing_xlsx(data))).worksheets[1].max_row == 2 + 3
+
+
+def test_a_formula_like_name_is_written_as_text(week):
+    """A project named like a formula (CSV/formula injection) is a text cell, quoted, in the mailed workbook."""
+    project = week.projects.p2
+    project.name = "=cmd|' /C calc'!A0"
+    project.save(update_fields=["name"])
+    workbook = load_workbook(io.BytesIO(briefing.briefing_xlsx(briefing.week_briefing(WEEK))))
+    behind = workbook.worksheets[-1]
+    cell = next(row[1] for row in behind.iter_rows(min_row=3) if "cmd|" in str(row[1].value))
+    assert cell.data_type == "s"
+    assert cell.value == "'=cmd|' /C calc'!A0"
