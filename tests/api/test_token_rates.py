@@ -64,9 +64,9 @@ def test_the_admin_refuses_a_bad_rate_and_a_past_expiry(client, admin_user):
 
 
 def test_the_command_refuses_a_bad_rate_and_a_past_expiry(admin_user):
-    with pytest.raises(CommandError, match="rate"):
+    with pytest.raises(CommandError, match="限额"):
         call_command("api_token_issue", "省交通运输厅", "--by", "admin", "--resources", "units", "--rate", "abc")
-    with pytest.raises(CommandError, match="past"):
+    with pytest.raises(CommandError, match="到期时间已过"):
         call_command(
             "api_token_issue",
             "省交通运输厅",
