@@ -46,10 +46,6 @@ class FindingInline(ReadOnlyInline):
     fields = ["text", "enterprise", "project", "hazard"]
 
 
-#: What the admin's inspection form may set (a draw's inspection keeps what the draw decided: the service checks).
-INSPECTION_FIELDS = ["kind", "date", "lead_unit", "inspectors", "enterprises", "projects", "summary"]
-
-
 @admin.register(Inspection)
 class InspectionAdmin(ServiceModelAdmin):
     list_display = ["date", "kind", "lead_unit", "draw"]
@@ -57,7 +53,7 @@ class InspectionAdmin(ServiceModelAdmin):
     list_select_related = ["lead_unit", "draw"]
     date_hierarchy = "date"
     filter_horizontal = ["inspectors", "enterprises", "projects"]
-    fields = [*INSPECTION_FIELDS, "draw", "created_by", "is_demo"]
+    fields = [*services.INSPECTION_FIELDS, "draw", "created_by", "is_demo"]
     readonly_fields = ["draw", "created_by", "is_demo"]
     inlines = [FindingInline]
 

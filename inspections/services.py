@@ -51,6 +51,11 @@ def _check_inspection(*, kind, inspectors, enterprises, projects, draw=None) -> 
         raise ValidationError(errors)
 
 
+#: What an inspection's page and the admin may set (the lead unit only when it is made; a drawn inspection keeps
+#: what its draw decided: inspection_update checks).
+INSPECTION_FIELDS = ("kind", "date", "lead_unit", "inspectors", "enterprises", "projects", "summary")
+
+
 def inspection_create(
     *,
     user,
