@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import periods
+from core.filters import YEARS
 from emergency.models import DutyAssignment
 from enterprises.filters import EnterpriseFilter, VehicleFilter
 from enterprises.models import Enterprise, Vehicle
@@ -106,8 +107,10 @@ def _year(request, default: int) -> int:
         year = int(value)
     except ValueError:
         year = 0
-    if not 2000 <= year <= 2100:
-        raise exceptions.ValidationError({"year": [_("Give a year from 2000 to 2100.")]})
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise exceptions.ValidationError(
+            {"year": [_("Give a year from %(first)s to %(last)s.") % {"first": YEARS[0], "last": YEARS[1]}]}
+        )
     return year
 
 

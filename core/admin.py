@@ -1,6 +1,7 @@
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.forms.models import construct_instance
@@ -35,6 +36,32 @@ class PortalModelAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._is_administrator(request)
+
+    def get_changeform_initial_data(self, request):
+        """The add page's initial values from the query string (``?enterprise=3``), without those that name no
+        possible row (``?enterprise=abc``): those would fail while the form is drawn."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not field.is_relation:
+                continue
+            target = field.target_field
+            try:
+                for pk in value if isinstance(value, list) else [value]:
+                    target.run_validators(target.to_python(pk))
+            except ValidationError:
+                del initial[name]
+        return initial
+
+    def auditlog_history_view(self, request, object_id, extra_context=None):
+        """An object's audit history; for an id that no row has, the admin's usual "does not exist" message on
+        the list (as the change page gives), not an error."""
+        if self.get_object(request, unquote(object_id)) is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().auditlog_history_view(request, object_id, extra_context)
 
 
 def _register_import_jobs():

@@ -11,6 +11,20 @@ import datetime
 from django.apps import apps
 
 from . import clock
+from .filters import YEARS
+
+
+def within_years(day: datetime.date) -> bool:
+    """Whether a page, an export or the API may show ``day``'s period: its year is one of ``core.filters.YEARS``
+    (a roster month of the year 9999 or 1 is no page, and its neighbours are not computed)."""
+    return YEARS[0] <= day.year <= YEARS[1]
+
+
+def month_start(year: int, month: int) -> datetime.date | None:
+    """The first day of month ``month`` of ``year``, if that is a month a page may show."""
+    if not YEARS[0] <= year <= YEARS[1] or not 1 <= month <= 12:
+        return None
+    return datetime.date(year, month, 1)
 
 
 def last_week_start(day: datetime.date) -> datetime.date:

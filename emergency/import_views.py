@@ -1,8 +1,5 @@
 """Excel / CSV import and export of the duty roster: thin views over core.imports and emergency.resources."""
 
-import datetime
-
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -10,6 +7,7 @@ from core.imports.views import ImportFlow, export_response, export_view, flow_vi
 
 from .models import DutyAssignment
 from .resources import DutyAssignmentResource
+from .views import month_or_404
 
 ROSTER_IMPORT = ImportFlow(
     key="emergency.duty",
@@ -28,10 +26,7 @@ roster_import, roster_import_confirm = flow_views(ROSTER_IMPORT)
 @export_view
 def roster_export(request, year, month, *, fmt):
     """One month's roster as a sheet, one row per duty; the file imports back unchanged."""
-    try:
-        datetime.date(year, month, 1)
-    except ValueError as error:
-        raise Http404 from error
+    month_or_404(year, month)
     duties = DutyAssignment.objects.restrict(request.user).in_month(year, month)
     return export_response(
         resource=DutyAssignmentResource(user=request.user),

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import clock
+from core import clock, periods
 from core.uploads import stored_file_response
 from core.views import paginate
 
@@ -31,11 +31,13 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _month_or_404(year: int, month: int) -> datetime.date:
-    try:
-        return datetime.date(year, month, 1)
-    except ValueError as error:
-        raise Http404 from error
+def month_or_404(year: int, month: int) -> datetime.date:
+    """The first day of a roster month; a month a page may not show (``core.periods.month_start``) does not
+    exist."""
+    first = periods.month_start(year, month)
+    if first is None:
+        raise Http404
+    return first
 
 
 # Roster -----------------------------------------------------------------------------------------------------
@@ -49,19 +51,18 @@ def roster_current(request):
 
 @login_required
 def roster_month_view(request, year, month):
-    first = _month_or_404(year, month)
-    days, periods = roster_month(request.user, year, month)
-    previous = first - datetime.timedelta(days=1)
-    following = first + datetime.timedelta(days=32)
+    first = month_or_404(year, month)
+    days, special_periods = roster_month(request.user, year, month)
+    previous, following = first - datetime.timedelta(days=1), first + datetime.timedelta(days=32)
     return render(
         request,
         "emergency/roster_month.html",
         {
             "first": first,
             "days": days,
-            "periods": periods,
-            "previous": previous,
-            "following": following,
+            "periods": special_periods,
+            "previous": previous if periods.within_years(previous) else None,
+            "following": following if periods.within_years(following) else None,
             "can_change": keeps_roster(request.user),
         },
     )
@@ -69,9 +70,11 @@ def roster_month_view(request, year, month):
 
 def _parse_day(day: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(day)
+        date = datetime.date.fromisoformat(day)
     except ValueError as error:
         raise Http404 from error
+    month_or_404(date.year, date.month)
+    return date
 
 
 @login_required

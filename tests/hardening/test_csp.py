@@ -5,6 +5,8 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -61,3 +63,15 @@ def test_no_template_has_inline_script(template):
     assert not INLINE_SCRIPT.search(text), "an inline <script>: move it to a static file"
     assert not INLINE_HANDLER.search(text), "an inline event handler (on…=): use data- attributes and static JS"
     assert not JAVASCRIPT_URL.search(text), "a javascript: URL"
+
+
+def test_the_redoc_page_needs_nothing_from_outside_and_no_inline_script(admin_user, client):
+    client.force_login(admin_user)
+    response = client.get(reverse("api:redoc"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "googleapis" not in html and "gstatic" not in html and "https://" not in html
+    assert not INLINE_SCRIPT.search(html), "an inline script on the Redoc page"
+    script = re.search(r'<script src="([^"]+)"', html).group(1)
+    assert script.startswith(settings.STATIC_URL) or script.startswith("/" + settings.STATIC_URL)
+    assert finders.find(script.split(settings.STATIC_URL, 1)[1])  # one of the portal's own static files
