@@ -22,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import clock
 from organisation.models import User
@@ -227,6 +228,7 @@ def week_briefing(week_start: datetime.date, *, today: datetime.date | None = No
 @dataclass
 class Table:
     title: str
+    summary: str  # what the section counts, in words ("3 项举措", "2 个单位共 5 个逾期隐患"), not its table rows
     headers: list[str]
     rows: list[list]
     widths: tuple[int, ...]  # relative column widths in the PDF
@@ -236,34 +238,53 @@ def _rate(value) -> str:
     return "" if value is None else f"{value}%"
 
 
+def _money(value: Decimal) -> str:
+    """万元 in the PDF as in the workbook's number format: two decimals and thousands separators."""
+    return f"{value:,.2f}"
+
+
+#: The workbook's number format for money (万元), the same as ``_money`` writes in the PDF
+MONEY_FORMAT = "#,##0.00"
+
+
 def _date(value: datetime.date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def _leaders(row: MeasureRow) -> str:
+    """The lead unit's overseeing leader and the measure's responsible leader: one name when they are the same
+    person (the usual case), else both, "overseeing / responsible"."""
+    names = dict.fromkeys(name for name in (row.unit_leader, row.responsible_leader) if name)
+    return " / ".join(names)
+
+
 def _measure_table(title: str, rows: list[MeasureRow]) -> Table:
+    """The measures, with one column for their leaders (``_leaders``), so no two columns say the same."""
     return Table(
         title,
+        ngettext("%(count)s measure", "%(count)s measures", len(rows)) % {"count": len(rows)},
         [
             _("No."),
             _("Measure"),
             _("Key task"),
             _("Lead unit"),
-            _("Overseeing leader"),
-            _("Responsible leader"),
+            _("Overseeing / responsible leader"),
             _("Due date"),
             _("Progress %"),
         ],
-        [
-            [r.code, r.title, r.key_task, r.unit, r.unit_leader, r.responsible_leader, _date(r.due_date), r.progress]
-            for r in rows
-        ],
-        (8, 40, 30, 22, 14, 14, 15, 10),
+        [[r.code, r.title, r.key_task, r.unit, _leaders(r), _date(r.due_date), r.progress] for r in rows],
+        (8, 44, 30, 24, 20, 15, 10),
     )
+
+
+def _projects(count: int) -> str:
+    return ngettext("%(count)s project", "%(count)s projects", count) % {"count": count}
 
 
 def briefing_tables(briefing: WeekBriefing) -> list[Table]:
     """The briefing's sections, in order (the .xlsx has a sheet for each, the PDF a table)."""
     investment = briefing.investment
+    overdue_hazards = sum(r.overdue for r in briefing.overdue_hazards_by_unit)
     total = [
         _("Total"),
         "",
@@ -277,18 +298,30 @@ def briefing_tables(briefing: WeekBriefing) -> list[Table]:
         _measure_table(_("Overdue measures"), briefing.overdue_measures),
         Table(
             _("Overdue hazards by unit"),
+            ngettext(
+                "%(count)s overdue hazard in %(units)s units",
+                "%(count)s overdue hazards in %(units)s units",
+                overdue_hazards,
+            )
+            % {"count": overdue_hazards, "units": len(briefing.overdue_hazards_by_unit)},
             [_("Responsible unit"), _("Overseeing leader"), _("Overdue hazards"), _("Of which major")],
             [[r.unit, r.leader, r.overdue, r.overdue_major] for r in briefing.overdue_hazards_by_unit],
             (40, 20, 20, 20),
         ),
         Table(
             _("New and closed hazards"),
+            _("%(new)s new hazards, %(closed)s closed")
+            % {
+                "new": sum(r.new for r in briefing.hazards_by_field),
+                "closed": sum(r.closed for r in briefing.hazards_by_field),
+            },
             [_("Field"), _("New hazards"), _("Of which major"), _("Closed hazards")],
             [[r.label, r.new, r.new_major, r.closed] for r in briefing.hazards_by_field],
             (40, 20, 20, 20),
         ),
         Table(
             _("Project investment %(year)s (10k yuan)") % {"year": briefing.as_of.year},
+            _projects(sum(f.projects for f in briefing.investment_by_category)),
             [
                 _("Category"),
                 _("Projects"),
@@ -306,6 +339,7 @@ def briefing_tables(briefing: WeekBriefing) -> list[Table]:
         ),
         Table(
             _("Projects behind schedule"),
+            _projects(len(briefing.behind_schedule)),
             [_("Code"), _("Project"), _("Responsible unit"), _("Leader"), _("Planned finish")],
             [[p.code, p.name, p.unit, p.leader, _date(p.planned_finish)] for p in briefing.behind_schedule],
             (16, 50, 24, 14, 16),
@@ -335,7 +369,7 @@ def briefing_xlsx(briefing: WeekBriefing) -> bytes:
     workbook.remove(workbook.active)
     for table in briefing_tables(briefing):
         sheet = workbook.create_sheet(title=table.title[:31].replace("/", "-"))
-        sheet.append([_title(briefing)])
+        sheet.append([_title(briefing), table.summary])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append(table.headers)
         for cell in sheet[2]:
@@ -344,7 +378,7 @@ def briefing_xlsx(briefing: WeekBriefing) -> bytes:
             append_row(sheet, row)
             for column, value in enumerate(row, start=1):
                 if isinstance(value, Decimal):
-                    sheet.cell(row=number, column=column).number_format = "0.00"
+                    sheet.cell(row=number, column=column).number_format = MONEY_FORMAT
         for index, width in enumerate(table.widths):
             sheet.column_dimensions[chr(ord("A") + index)].width = max(10, width * 0.8)
         sheet.freeze_panes = "A3"
@@ -412,6 +446,12 @@ def briefing_font() -> tuple[str, int]:
     )
 
 
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    return _money(value) if isinstance(value, Decimal) else str(value)
+
+
 def briefing_pdf(briefing: WeekBriefing) -> bytes:
     """A landscape A4 PDF with the Chinese font embedded (subset); each section lists at most ``PDF_ROW_LIMIT``
     rows."""
@@ -437,7 +477,7 @@ def briefing_pdf(briefing: WeekBriefing) -> bytes:
     for table in briefing_tables(briefing):
         pdf.ln(4)
         pdf.set_font("cjk", size=12)
-        pdf.cell(text=f"{table.title}（{len(table.rows)}）", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(text=f"{table.title}（{table.summary}）", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
         pdf.set_font("cjk", size=8)
         if not table.rows:
@@ -446,7 +486,7 @@ def briefing_pdf(briefing: WeekBriefing) -> bytes:
         with pdf.table(col_widths=table.widths, headings_style=heading, line_height=5, first_row_as_headings=True) as t:
             t.row([str(header) for header in table.headers])
             for row in table.rows[:PDF_ROW_LIMIT]:
-                t.row(["" if value is None else str(value) for value in row])
+                t.row([_cell_text(value) for value in row])
         if len(table.rows) > PDF_ROW_LIMIT:
             more = len(table.rows) - PDF_ROW_LIMIT
             pdf.cell(text=_("… and %(count)s more rows: see the Excel version.") % {"count": more})

@@ -8,6 +8,7 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -17,6 +18,7 @@ from plans import services as plan_services
 from plans.choices import MeasureStatus
 from safety.choices import HazardLevel
 from tests.dashboard.conftest import make_closed_hazard
+from tests.factories import LeaderFactory
 from tests.safety.factories import HazardFactory
 
 WEEK = datetime.date(2020, 9, 7)  # Monday 7 – Sunday 13 September 2020
@@ -212,3 +214,43 @@ def test_a_formula_like_name_is_written_as_text(week):
     cell = next(row[1] for row in behind.iter_rows(min_row=3) if "cmd|" in str(row[1].value))
     assert cell.data_type == "s"
     assert cell.value == "'=cmd|' /C calc'!A0"
+
+
+def _tables(data):
+    with translation.override("en"):
+        return {table.title: table for table in briefing.briefing_tables(data)}
+
+
+def test_each_section_says_what_it_counts(week):
+    tables = _tables(briefing.week_briefing(WEEK))
+    assert tables["Measures completed"].summary == "1 measure"
+    assert tables["Overdue measures"].summary == "3 measures"
+    # Two units with one overdue hazard each: the count is of hazards, not of the table's rows
+    assert tables["Overdue hazards by unit"].summary == "2 overdue hazards in 2 units"
+    assert tables["New and closed hazards"].summary == "1 new hazards, 1 closed"
+    assert tables["Projects behind schedule"].summary == "2 projects"
+
+
+def test_a_leader_who_both_oversees_and_is_responsible_is_named_once(week):
+    overdue = _tables(briefing.week_briefing(WEEK))["Overdue measures"]
+    column = overdue.headers.index("Overseeing / responsible leader")
+    assert "Responsible leader" not in overdue.headers and "Overseeing leader" not in overdue.headers
+    row = next(row for row in overdue.rows if row[1] == week.measures.m2.title)
+    assert row[column] == "李局长"
+
+
+def test_different_leaders_are_both_named_in_the_one_column(week):
+    week.measures.m2.responsible_leader = LeaderFactory(full_name="王副局长")
+    week.measures.m2.save()
+    overdue = _tables(briefing.week_briefing(WEEK))["Overdue measures"]
+    row = next(row for row in overdue.rows if row[1] == week.measures.m2.title)
+    assert row[overdue.headers.index("Overseeing / responsible leader")] == "李局长 / 王副局长"
+
+
+def test_money_has_two_decimals_and_thousands_separators_in_both_files(week):
+    data = briefing.week_briefing(WEEK)
+    investment = load_workbook(io.BytesIO(briefing.briefing_xlsx(data))).worksheets[4]
+    total = list(investment.iter_rows(min_row=3))[-1]
+    assert total[3].value == 2000 and total[3].number_format == "#,##0.00"
+    assert investment["B1"].value  # the section's summary beside the title
+    assert "2,000.00" in text_of(briefing.briefing_pdf(data))
