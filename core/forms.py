@@ -81,12 +81,27 @@ class AllYesNoSelect(forms.NullBooleanSelect):
         self.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
 
+#: What a select offers before anything is chosen (Django's is "---------")
+EMPTY_CHOICE = _("Please choose")
+
+
+def _name_the_empty_choice(field) -> None:
+    """A select's empty choice reads ``EMPTY_CHOICE`` rather than Django's dashes."""
+    if getattr(field, "empty_label", None) == "---------":
+        field.empty_label = EMPTY_CHOICE
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0] == ("", "---------"):
+            field.choices = [("", EMPTY_CHOICE), *choices[1:]]
+
+
 class BootstrapFormMixin:
-    """Gives every widget the Bootstrap 5 class its kind needs."""
+    """Gives every widget the Bootstrap 5 class its kind needs, and every select's empty choice a name."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            _name_the_empty_choice(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"

@@ -31,6 +31,16 @@ def check_month(month: datetime.date) -> None:
         raise ValidationError({"month": _("You cannot report on a month that has not begun.")})
 
 
+def next_month_due(entries) -> datetime.date:
+    """The month a new entry of ``entries`` (one measure's reports, one project's monthly progress) is for by
+    default: the month after the latest one's, but never after the current month (one query)."""
+    this_month = first_of_month(clock.today())
+    latest = entries.order_by("-month").values_list("month", flat=True).first()
+    if latest is None:
+        return this_month
+    return min(first_of_month(latest + datetime.timedelta(days=32)), this_month)
+
+
 def awaiting_review(queryset, user):
     """What ``user`` may review of ``queryset``'s model: its ``restrict(user, "review")`` but what ``user`` wrote
     (four eyes: nobody accepts or returns their own report, not a unit head, not an administrator)."""

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import ProblemCategory
 from core.fields import DOCUMENT_LENGTH, NOTE_LENGTH, TEXT_LENGTH
-from core.forms import BootstrapFormMixin, DateInput, MonthField, MultipleFileField
+from core.forms import EMPTY_CHOICE, BootstrapFormMixin, DateInput, MonthField, MultipleFileField
 from core.forms import ReviewForm as BaseReviewForm
 
 from .models import Measure
@@ -43,7 +43,7 @@ class ReportForm(BootstrapFormMixin, forms.Form):
 
 class ProblemForm(BootstrapFormMixin, forms.Form):
     category = forms.ChoiceField(
-        label=_("Category"), choices=[("", "---------"), *ProblemCategory.choices], required=False
+        label=_("Category"), choices=[("", EMPTY_CHOICE), *ProblemCategory.choices], required=False
     )
     description = forms.CharField(
         label=_("Problem met"), max_length=NOTE_LENGTH, required=False, widget=forms.TextInput()

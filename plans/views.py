@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import periods
-from core.reviews import awaiting_review
+from core.reviews import awaiting_review, first_of_month, next_month_due
 from core.uploads import stored_file_response
 from core.views import paginate, review_decide
 
@@ -213,8 +213,15 @@ def checkpoint_done(request, pk):
 
 
 def _report_form_page(request, *, measure, report=None):
-    """The report form, for a new report (report=None) or a draft/returned one."""
-    initial = {"month": report.month, "progress": report.progress, "text": report.text} if report else {}
+    """The report form, for a new report (report=None: the month due and last month's progress filled in, last
+    month's report shown beside) or a draft/returned one. A month that has a report already links to it."""
+    reports = ProgressReport.objects.restrict(request.user).filter(measure=measure)
+    previous = None if report else reports.order_by("-month").first()
+    if report:
+        initial = {"month": report.month, "progress": report.progress, "text": report.text}
+    else:
+        initial = {"month": next_month_due(reports), "progress": previous.progress if previous else measure.progress}
+    existing = None
     problems_initial = (
         [{"category": p.category, "description": p.description} for p in report.problems.all()] if report else []
     )
@@ -222,6 +229,7 @@ def _report_form_page(request, *, measure, report=None):
     formset = ProblemFormSet(request.POST or None, initial=problems_initial, prefix="problems")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
+        month = data["month"]  # kept: an error on the month takes it out of cleaned_data
         common = {
             "user": request.user,
             "text": data["text"],
@@ -237,6 +245,7 @@ def _report_form_page(request, *, measure, report=None):
                 report = services.progress_report_update(report=report, **common)
         except ValidationError as error:
             _add_errors(form, error)
+            existing = None if report else reports.filter(month=first_of_month(month)).first()
         else:
             if common["submit"]:
                 messages.success(request, _("The report was submitted for review."))
@@ -244,7 +253,16 @@ def _report_form_page(request, *, measure, report=None):
                 messages.success(request, _("The draft was saved."))
             return redirect(report)
     return render(
-        request, "plans/report_form.html", {"form": form, "formset": formset, "measure": measure, "report": report}
+        request,
+        "plans/report_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "measure": measure,
+            "report": report,
+            "previous": previous,
+            "existing": existing,
+        },
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core import clock
 from core.choices import ProblemCategory
 from core.fields import NOTE_LENGTH, TEXT_LENGTH
-from core.forms import BootstrapFormMixin, DateInput, MonthField, PhotosField
+from core.forms import EMPTY_CHOICE, BootstrapFormMixin, DateInput, MonthField, PhotosField
 from core.forms import ReviewForm as BaseReviewForm
 from organisation.models import Township, User
 from plans.models import Measure
@@ -145,13 +145,25 @@ class ProgressForm(BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, month_fixed: bool = False, **kwargs):
+    #: The confirmation of a cumulative investment above the total: hidden until the figure is over the total
+    OVER_TOTAL_FIELDS = ("confirm_over_total", "over_total_reason")
+
+    def __init__(self, *args, month_fixed: bool = False, ask_over_total: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["photos"].help_text = _("JPEG or PNG pictures; at most %(size)s each.") % {
             "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)
         }
         if month_fixed:
             self.fields["month"].disabled = True
+        self._over_total_widgets = {name: self.fields[name].widget for name in self.OVER_TOTAL_FIELDS}
+        if not ask_over_total:
+            for name in self.OVER_TOTAL_FIELDS:
+                self.fields[name].widget = forms.HiddenInput()
+
+    def ask_over_total(self) -> None:
+        """Show the confirmation (the service found the figure over the total)."""
+        for name, widget in self._over_total_widgets.items():
+            self.fields[name].widget = widget
 
     def clean(self):
         data = super().clean()
@@ -162,7 +174,7 @@ class ProgressForm(BootstrapFormMixin, forms.Form):
 
 class BlockerForm(BootstrapFormMixin, forms.Form):
     category = forms.ChoiceField(
-        label=_("Category"), choices=[("", "---------"), *ProblemCategory.choices], required=False
+        label=_("Category"), choices=[("", EMPTY_CHOICE), *ProblemCategory.choices], required=False
     )
     description = forms.CharField(label=_("Blocker"), max_length=NOTE_LENGTH, required=False)
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core import periods
 from core.choices import ProblemCategory
-from core.reviews import awaiting_review
+from core.reviews import awaiting_review, first_of_month, next_month_due
 from core.uploads import stored_file_response
 from core.views import paginate, review_decide, year_param
 
@@ -207,7 +207,16 @@ def milestones_edit(request, pk):
 
 
 def _progress_form_page(request, *, project, progress=None):
-    initial = {}
+    """The month's progress form, for a new month (the month due filled in, last month's progress shown beside)
+    or a draft/returned one. The over-total confirmation is asked only once the figure is over the total (the
+    service refuses it unconfirmed) or when the month was confirmed before. A month that has its progress
+    already links to it."""
+    entries = MonthlyProgress.objects.restrict(request.user).filter(project=project)
+    previous = None if progress else entries.order_by("-month").first()
+    initial = {"month": next_month_due(entries)}
+    if previous:
+        initial["physical_progress"] = previous.physical_progress
+    existing = None
     blockers_initial = []
     if progress is not None:
         initial = {
@@ -219,10 +228,17 @@ def _progress_form_page(request, *, project, progress=None):
             "over_total_reason": progress.over_total_reason,
         }
         blockers_initial = [{"category": b.category, "description": b.description} for b in progress.blockers.all()]
-    form = ProgressForm(request.POST or None, request.FILES or None, initial=initial, month_fixed=progress is not None)
+    form = ProgressForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        month_fixed=progress is not None,
+        ask_over_total=bool(progress and progress.over_total_reason) or request.POST.get("confirm_over_total") == "on",
+    )
     formset = BlockerFormSet(request.POST or None, initial=blockers_initial, prefix="blockers")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
+        month = data["month"]  # kept: an error on the month takes it out of cleaned_data
         common = {
             "user": request.user,
             "investment": data["investment"],
@@ -241,6 +257,9 @@ def _progress_form_page(request, *, project, progress=None):
                 progress = services.progress_update(progress=progress, **common)
         except ValidationError as error:
             _add_errors(form, error)
+            if "over_total_reason" in form.errors:
+                form.ask_over_total()
+            existing = None if progress else entries.filter(month=first_of_month(month)).first()
         else:
             if common["submit"]:
                 messages.success(request, _("The month's progress was submitted for review."))
@@ -251,7 +270,15 @@ def _progress_form_page(request, *, project, progress=None):
     return render(
         request,
         "projects/progress_form.html",
-        {"form": form, "formset": formset, "project": project, "progress": progress, "recorded": cumulative},
+        {
+            "form": form,
+            "formset": formset,
+            "project": project,
+            "progress": progress,
+            "recorded": cumulative,
+            "previous": previous,
+            "existing": existing,
+        },
     )
 
 

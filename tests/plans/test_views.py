@@ -231,6 +231,38 @@ class TestReportForm:
         assert response.context["form"].errors
         assert ProgressReport.objects.count() == 1
 
+    @time_machine.travel(datetime.datetime(2020, 9, 10, 3, tzinfo=datetime.UTC))
+    def test_a_new_report_is_for_the_month_after_the_last_and_shows_it(self, login, alice, measure_a):
+        ProgressReportFactory(measure=measure_a, author=alice, month=datetime.date(2020, 6, 1), progress=45)
+        response = login(alice).get(url("report_create", measure_a))
+        form = response.context["form"]
+        assert (form.initial["month"], form.initial["progress"]) == (datetime.date(2020, 7, 1), 45)
+        assert 'value="2020-07"' in response.text
+        assert response.context["previous"].month == datetime.date(2020, 6, 1)
+        assert 'id="previous-report"' in response.text and "45%" in response.text
+
+    @time_machine.travel(datetime.datetime(2020, 9, 10, 3, tzinfo=datetime.UTC))
+    def test_without_reports_the_new_report_is_for_this_month(self, login, alice, measure_a):
+        response = login(alice).get(url("report_create", measure_a))
+        assert response.context["form"].initial["month"] == datetime.date(2020, 9, 1)
+        assert 'id="previous-report"' not in response.text
+
+    @time_machine.travel(datetime.datetime(2020, 9, 10, 3, tzinfo=datetime.UTC))
+    def test_the_month_due_is_never_a_month_to_come(self, login, alice, measure_a):
+        ProgressReportFactory(measure=measure_a, author=alice, month=datetime.date(2020, 9, 1))
+        response = login(alice).get(url("report_create", measure_a))
+        assert response.context["form"].initial["month"] == datetime.date(2020, 9, 1)
+
+    def test_a_month_that_has_a_report_links_to_it(self, login, alice, measure_a, submitted_a):
+        response = login(alice).post(url("report_create", measure_a), report_post())
+        assert response.context["existing"] == submitted_a
+        assert f'href="{submitted_a.get_absolute_url()}"' in response.text.split('id="month-has-report"')[1]
+
+    def test_the_problem_rows_have_labels_and_the_select_is_named(self, login, alice, measure_a):
+        page = login(alice).get(url("report_create", measure_a)).text
+        assert 'for="id_problems-0-category"' in page and 'for="id_problems-0-description"' in page
+        assert "---------" not in page
+
     def test_the_edit_form_shows_the_month_and_the_problems(self, login, alice, measure_a):
         may = ProgressReportFactory(measure=measure_a, author=alice, month=datetime.date(2020, 5, 1))
         may.problems.create(category="funding", description="资金缺口较大")

@@ -64,6 +64,38 @@ def test_the_form_asks_for_confirmation_above_the_total(login, alice, project_a)
 
 
 @time_machine.travel(NOW)
+def test_the_over_total_confirmation_is_asked_only_when_the_figure_is_over_the_total(login, alice, project_a):
+    client = login(alice)
+    url = reverse("projects:progress_create", args=[project_a.pk])
+    page = client.get(url).text
+    assert 'type="hidden" name="confirm_over_total"' in page and 'type="checkbox" name="confirm_over_total"' not in page
+    under = client.post(url, progress_data(investment="100", narrative=""))  # an error, but not over the total
+    assert 'type="checkbox" name="confirm_over_total"' not in under.text
+    over = client.post(url, progress_data(investment="1500"))
+    assert 'type="checkbox" name="confirm_over_total"' in over.text
+    assert (
+        'name="over_total_reason"' in over.text and "<textarea" in over.text.split('name="over_total_reason"')[0][-200:]
+    )
+
+
+@time_machine.travel(NOW)
+def test_a_new_month_is_the_one_after_the_last_and_shows_it(login, alice, project_a):
+    MonthlyProgressFactory(project=project_a, month=datetime.date(2020, 5, 1), physical_progress=30, accepted=True)
+    response = login(alice).get(reverse("projects:progress_create", args=[project_a.pk]))
+    form = response.context["form"]
+    assert (form.initial["month"], form.initial["physical_progress"]) == (datetime.date(2020, 6, 1), 30)
+    assert 'id="previous-progress"' in response.text
+
+
+@time_machine.travel(NOW)
+def test_a_month_that_has_its_progress_links_to_it(login, alice, project_a):
+    recorded = MonthlyProgressFactory(project=project_a, month=datetime.date(2020, 6, 1), author=alice)
+    response = login(alice).post(reverse("projects:progress_create", args=[project_a.pk]), progress_data())
+    assert response.context["existing"] == recorded
+    assert f'href="{recorded.get_absolute_url()}"' in response.text.split('id="month-has-progress"')[1]
+
+
+@time_machine.travel(NOW)
 def test_future_month_refused_by_the_form(login, alice, project_a):
     response = login(alice).post(
         reverse("projects:progress_create", args=[project_a.pk]), progress_data(month="2020-09")
