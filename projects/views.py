@@ -12,7 +12,7 @@ from core import periods
 from core.choices import ProblemCategory
 from core.reviews import awaiting_review
 from core.uploads import stored_file_response
-from core.views import paginate, review_decide, year_param
+from core.views import filter_options, paginate, review_decide, year_param
 
 from . import selectors, services
 from .choices import FundingSourceKind, MilestonePhase, ProgressState
@@ -52,6 +52,12 @@ def project_list(request):
             "query": query.urlencode(),
         },
     )
+
+
+@login_required
+def project_filter_options(request, name):
+    """The options of the registry's responsible-unit filter, loaded when the select is first used."""
+    return filter_options(request, ProjectFilter(request.GET, queryset=Project.objects.none()), name)
 
 
 def _milestones_in_order(milestones) -> list[Milestone]:
