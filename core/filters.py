@@ -20,3 +20,11 @@ class YearFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", YEARS[0])
         kwargs.setdefault("max_value", YEARS[1])
         super().__init__(*args, **kwargs)
+
+
+class OnDemandOptions:
+    """For a FilterSet with ``core.forms.OnDemandSelect`` fields: the rows their loaded options list
+    (``core.views.filter_options``) — every row of the field's queryset unless the FilterSet scopes them."""
+
+    def option_rows(self, name: str, rows):
+        return rows

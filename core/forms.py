@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -71,6 +72,42 @@ class PhotosField(MultipleFileField):
         for upload in files:
             check_photo(upload)
         return files
+
+
+class OnDemandSelect(forms.Select):
+    """A list filter's select of rows that grow with the data (units, key tasks): the page carries only the empty
+    choice and the chosen one, and the other options are loaded (htmx, ``core.views.filter_options``) when the
+    select is first pointed at or focused — a page of the same size whatever the number of rows.
+
+    ``url``: the view answering with the options (it gets the form's other fields, ``include``, and the chosen
+    value); ``reload_on``: a CSS selector of fields whose change loads the options again (the year of key tasks)."""
+
+    def __init__(self, *, url, include: str = "closest form", reload_on: str | None = None, attrs=None):
+        super().__init__(attrs)
+        self.url, self.include, self.reload_on = url, include, reload_on
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        trigger = "mouseenter once, focus once" + (f", change from:{self.reload_on}" if self.reload_on else "")
+        context["widget"]["attrs"].update(
+            {"hx-get": str(self.url), "hx-trigger": trigger, "hx-include": self.include, "hx-swap": "innerHTML"}
+        )
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        """The empty choice and the chosen row only (one query for the chosen row, none without)."""
+        field = self.choices.field
+        chosen = [item for item in value if item]
+        try:
+            rows = list(field.queryset.filter(pk__in=chosen)) if chosen else []
+        except (ValueError, TypeError, ValidationError):  # not a key: the form says so, the select shows none
+            rows = []
+        choices = [("", field.empty_label)] if field.empty_label is not None else []
+        choices += [(field.prepare_value(row), field.label_from_instance(row)) for row in rows]
+        return [
+            (None, [self.create_option(name, key, label, str(key) in value, index)], index)
+            for index, (key, label) in enumerate(choices)
+        ]
 
 
 class AllYesNoSelect(forms.NullBooleanSelect):

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +15,7 @@ from django.views import defaults
 from rest_framework import exceptions
 
 from .filters import YEARS
+from .forms import OnDemandSelect
 
 
 def year_param(request, default: Callable[[], int]) -> int:
@@ -30,6 +31,21 @@ def year_param(request, default: Callable[[], int]) -> int:
 def paginate(request, queryset):
     """The page of ``queryset`` that ``?page=`` asks for, settings.PAGE_SIZE rows to a page."""
     return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def filter_options(request, filterset, name: str) -> HttpResponse:
+    """The ``<option>``s an ``OnDemandSelect`` of ``filterset`` (bound to the request's query) loads: its empty
+    choice and the rows of ``filterset.option_rows(name, queryset)``, the chosen one selected. An unknown or
+    ordinary field is a 404."""
+    field = filterset.form.fields.get(name)
+    if field is None or not isinstance(field.widget, OnDemandSelect):
+        raise Http404
+    options = [("", field.empty_label)] if field.empty_label is not None else []
+    options += [
+        (str(field.prepare_value(row)), field.label_from_instance(row))
+        for row in filterset.option_rows(name, field.queryset)
+    ]
+    return render(request, "includes/options.html", {"options": options, "chosen": request.GET.get(name, "")})
 
 
 @login_required

@@ -1,22 +1,35 @@
 import django_filters
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import YearFilter
-from core.forms import AllYesNoSelect, BootstrapFormMixin
+from core.filters import OnDemandOptions, YearFilter
+from core.forms import AllYesNoSelect, BootstrapFormMixin, OnDemandSelect
 from organisation.models import Unit
 
 from .choices import MeasureStatus
 from .models import KeyTask, Measure
 
 
-class MeasureFilter(django_filters.FilterSet):
+def _options_url(name: str):
+    return reverse_lazy("plans:measure_filter_options", args=[name])
+
+
+class MeasureFilter(OnDemandOptions, django_filters.FilterSet):
     year = YearFilter(field_name="key_task__plan__year", label=_("Year"))
+    # Key tasks and units grow with the plan (a province's: hundreds): their options are loaded on demand.
     key_task = django_filters.ModelChoiceFilter(
-        queryset=KeyTask.objects.select_related("plan"), label=_("Key task"), empty_label=_("All key tasks")
+        queryset=KeyTask.objects.select_related("plan"),
+        label=_("Key task"),
+        empty_label=_("All key tasks"),
+        widget=OnDemandSelect(url=_options_url("key_task"), reload_on="#id_year"),
     )
     unit = django_filters.ModelChoiceFilter(
-        queryset=Unit.objects.all(), method="filter_unit", label=_("Unit"), empty_label=_("All units")
+        queryset=Unit.objects.all(),
+        method="filter_unit",
+        label=_("Unit"),
+        empty_label=_("All units"),
+        widget=OnDemandSelect(url=_options_url("unit")),
     )
     status = django_filters.ChoiceFilter(choices=MeasureStatus.choices, label=_("Status"), empty_label=_("Any status"))
     overdue = django_filters.BooleanFilter(widget=AllYesNoSelect, method="filter_overdue", label=_("Overdue"))
@@ -35,6 +48,12 @@ class MeasureFilter(django_filters.FilterSet):
 
     def get_form_class(self):
         return type("MeasureFilterForm", (BootstrapFormMixin, super().get_form_class()), {})
+
+    def option_rows(self, name: str, rows):
+        """The key tasks of the chosen year's plan, when a year is chosen."""
+        self.form.is_valid()  # cleans every field: a wrong one leaves the others in cleaned_data
+        year = self.form.cleaned_data.get("year")
+        return rows.filter(plan__year=year) if name == "key_task" and year else rows
 
     def filter_unit(self, queryset, name, unit):
         """A unit's measures: those it leads and those it cooperates on."""

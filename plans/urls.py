@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:year>/", views.plan_overview, name="plan_overview"),
     path("import-text/", views.plan_import_text, name="plan_import_text"),
     path("measures/", views.measure_list, name="measure_list"),
+    path("measures/filter-options/<str:name>/", views.measure_filter_options, name="measure_filter_options"),
     path("measures/<int:pk>/", views.measure_detail, name="measure_detail"),
     path("measures/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
     path("measures/<int:pk>/supervision/", views.measure_supervision, name="measure_supervision"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from core import periods
 from core.reviews import awaiting_review, first_of_month, next_month_due
 from core.uploads import stored_file_response
-from core.views import paginate, review_decide
+from core.views import filter_options, paginate, review_decide
 
 from . import services
 from .filters import MeasureFilter
@@ -117,6 +117,12 @@ def measure_list(request):
         "plans/measure_list.html",
         {"filter": measure_filter, "page_obj": paginate(request, measure_filter.qs), "query": data.urlencode()},
     )
+
+
+@login_required
+def measure_filter_options(request, name):
+    """The options of the measure list's unit or key task filter, loaded when the select is first used."""
+    return filter_options(request, MeasureFilter(request.GET, queryset=Measure.objects.none()), name)
 
 
 @login_required

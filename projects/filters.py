@@ -1,16 +1,18 @@
 import django_filters
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ProblemCategory
-from core.forms import AllYesNoSelect, BootstrapFormMixin
+from core.filters import OnDemandOptions
+from core.forms import AllYesNoSelect, BootstrapFormMixin, OnDemandSelect
 from organisation.models import Township, Unit
 
 from .choices import ProjectCategory, ProjectList, ProjectStage
 from .models import Project
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(OnDemandOptions, django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         choices=ProjectCategory.choices, label=_("Category"), empty_label=_("All categories")
     )
@@ -26,6 +28,7 @@ class ProjectFilter(django_filters.FilterSet):
         field_name="responsible_unit",
         label=_("Responsible unit"),
         empty_label=_("All units"),
+        widget=OnDemandSelect(url=reverse_lazy("projects:filter_options", args=["unit"])),  # grows with the data
     )
     behind = django_filters.BooleanFilter(widget=AllYesNoSelect, method="filter_behind", label=_("Behind schedule"))
     blocked = django_filters.BooleanFilter(widget=AllYesNoSelect, method="filter_blocked", label=_("Has blockers"))

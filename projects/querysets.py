@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, DecimalField, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from core import clock
@@ -97,6 +97,29 @@ class ProjectQuerySet(models.QuerySet):
             latest_physical=Subquery(latest.values("physical_progress")[:1]),
             latest_month=Subquery(latest.values("month")[:1]),
         )
+
+    def investment_totals(self, year: int) -> dict[str, Decimal]:
+        """The totals of ``with_investment``'s figures over the rows of this queryset, however filtered:
+        ``total_investment``, ``planned`` (the year's planned investment) and ``completed`` (counted progress of
+        the year), each 0 when there is nothing to add up.
+
+        Grouped joins, not a sum of the per-project subqueries: one pass over the projects with their plan of the
+        year (at most one row a project) and one over the year's counted progress, whatever the rows — the
+        subqueries ran once per project (30,000 of them at province scale). Two queries."""
+        projects = self.model.objects.filter(pk__in=self.order_by().values("pk"))
+        totals = projects.annotate(
+            plan=FilteredRelation("investment_plans", condition=Q(investment_plans__year=year))
+        ).aggregate(
+            total_investment=Coalesce(Sum("total_investment"), ZERO, output_field=MONEY),
+            planned=Coalesce(Sum("plan__amount"), ZERO, output_field=MONEY),
+        )
+        totals.update(
+            _model("MonthlyProgress")
+            .objects.counted()
+            .filter(project__in=projects, month__year=year)
+            .aggregate(completed=Coalesce(Sum("investment"), ZERO, output_field=MONEY))
+        )
+        return totals
 
     # Blockers ---------------------------------------------------------------------------------------------
 

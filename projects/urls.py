@@ -5,6 +5,7 @@ from . import import_views, views
 app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="project_list"),
+    path("filter-options/<str:name>/", views.project_filter_options, name="filter_options"),
     path("new/", views.project_create, name="project_create"),
     path("summary/", views.investment_summary, name="investment_summary"),
     path("reviews/", views.review_queue, name="review_queue"),

@@ -12,7 +12,7 @@ from core import periods
 from core.choices import ProblemCategory
 from core.reviews import awaiting_review, first_of_month, next_month_due
 from core.uploads import stored_file_response
-from core.views import paginate, review_decide, year_param
+from core.views import filter_options, paginate, review_decide, year_param
 
 from . import selectors, services
 from .choices import FundingSourceKind, MilestonePhase, ProgressState
@@ -35,13 +35,9 @@ def _add_errors(form, error: ValidationError) -> None:
 @login_required
 def project_list(request):
     year = year_param(request, periods.default_year)
-    projects = Project.objects.restrict(request.user).for_list().with_investment(year).with_behind_schedule()
-    project_filter = ProjectFilter(request.GET, queryset=projects.with_blockers(), year=year)
+    project_filter = ProjectFilter(request.GET, queryset=Project.objects.restrict(request.user), year=year)
     rows = project_filter.qs
-    # The totals of the rows shown (all pages): one aggregate over the filtered queryset.
-    totals = rows.aggregate(
-        total_investment=Sum("total_investment"), planned=Sum("year_planned"), completed=Sum("year_completed")
-    )
+    totals = rows.investment_totals(year)  # of the rows shown, all pages
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -49,13 +45,19 @@ def project_list(request):
         "projects/project_list.html",
         {
             "filter": project_filter,
-            "page_obj": paginate(request, rows),
+            "page_obj": paginate(request, rows.for_list().with_investment(year).with_behind_schedule().with_blockers()),
             "totals": totals,
-            "rate": selectors._rate(totals["completed"] or 0, totals["planned"] or 0),
+            "rate": selectors._rate(totals["completed"], totals["planned"]),
             "year": year,
             "query": query.urlencode(),
         },
     )
+
+
+@login_required
+def project_filter_options(request, name):
+    """The options of the registry's responsible-unit filter, loaded when the select is first used."""
+    return filter_options(request, ProjectFilter(request.GET, queryset=Project.objects.none()), name)
 
 
 def _milestones_in_order(milestones) -> list[Milestone]:

@@ -283,3 +283,15 @@ def test_the_portal_imports_no_development_only_package():
         if {re.sub(r"[-_.]+", "-", name).lower() for name in distributions.get(module, [])} & dev_only
     }
     assert not offending, f"imported by the portal but pinned only in requirements-dev.txt: {sorted(offending)}"
+
+
+OPTIONS = "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'].get('options'))"
+
+
+def test_the_portals_postgresql_connections_compile_no_query():
+    """No JIT on PostgreSQL (settings.py): it compiled the registry's queries for longer than they ran; options
+    given in the URL are kept."""
+    url = "postgres://portal@db.example:5432/portal"
+    assert manage("shell", "-v", "0", "-c", OPTIONS, DATABASE_URL=url).stdout.split() == ["-c", "jit=off"]
+    with_options = manage("shell", "-v", "0", "-c", OPTIONS, DATABASE_URL=url + "?options=-c%20work_mem%3D8MB")
+    assert with_options.stdout.split() == ["-c", "work_mem=8MB", "-c", "jit=off"], with_options.stderr

@@ -39,8 +39,9 @@ def a_project(unit=None, **kwargs):
 
 
 def test_project_list(login, leo):
-    # session, user; township and unit choices of the filter form; count; page of projects (with unit, leader,
-    # investment figures, behind schedule and blockers as subqueries); the totals (one aggregate)
+    # session, user; the totals (projects with their plan of the year; the year's counted progress); township and
+    # unit choices of the filter form; count; page of projects (with unit, leader, investment figures, behind
+    # schedule and blockers as subqueries)
     def add_rows(n):
         for _ in range(n):
             a_project()
