@@ -77,7 +77,10 @@ class ReviewForm(BaseReviewForm):
 
 class SupervisionForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(
-        label=_("Supervision note"), max_length=NOTE_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Supervision note"),
+        max_length=NOTE_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("What is expected of the lead unit, and by when")}),
     )
 
 

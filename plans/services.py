@@ -104,13 +104,33 @@ def measure_update(*, user, measure: Measure, writes: Writes | None = None, **ch
 
 
 def measure_supervise(*, user, measure: Measure, note: str) -> Measure:
-    """A leader puts a measure under supervision (督办)."""
+    """A leader puts a measure under supervision (督办), saying what is expected of the lead unit and by when."""
     _require_leader(user)
+    if not note.strip():
+        raise ValidationError({"note": _("Say what is expected of the lead unit, and by when.")})
     with set_actor(user), transaction.atomic():
         measure.supervised_at = clock.now()
         measure.supervised_by = user
         measure.supervision_note = note.strip()
         measure.save(update_fields=["supervised_at", "supervised_by", "supervision_note", "updated_at"])
+    return measure
+
+
+def measure_supervision_note_add(*, user, measure: Measure, text: str) -> Measure:
+    """A leader adds to a supervised measure's note (a new deadline, what was heard at a meeting): a dated line
+    with their name, after what the note said."""
+    _require_leader(user)
+    if not text.strip():
+        raise ValidationError({"note": _("Write what to add to the supervision note.")})
+    writes = Writes()
+    with writes.atomic(user):
+        measure = writes.lock(measure)
+        if not measure.is_supervised:
+            raise ValidationError(_("This measure is not under supervision."))
+        line = f"{clock.today().isoformat()} {user}：{text.strip()}"
+        measure.supervision_note = f"{measure.supervision_note}\n{line}".strip()
+        writes.clean(measure)
+        writes.save(measure)
     return measure
 
 

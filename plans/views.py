@@ -167,14 +167,23 @@ def measure_edit(request, pk):
 @login_required
 def measure_supervision(request, pk):
     measure = get_object_or_404(Measure.objects.restrict(request.user), pk=pk)
-    if request.POST.get("action") == "end":
+    action = request.POST.get("action")
+    if action == "end":
         services.measure_end_supervision(user=request.user, measure=measure)
         messages.success(request, _("Supervision ended."))
-    else:
-        form = SupervisionForm(request.POST)
-        form.is_valid()
-        services.measure_supervise(user=request.user, measure=measure, note=form.cleaned_data.get("note", ""))
-        messages.success(request, _("The measure is now under supervision."))
+        return redirect(measure)
+    form = SupervisionForm(request.POST)
+    form.is_valid()
+    note = form.cleaned_data.get("note", "")
+    try:
+        if action == "note":
+            services.measure_supervision_note_add(user=request.user, measure=measure, text=note)
+            messages.success(request, _("The supervision note was added to."))
+        else:
+            services.measure_supervise(user=request.user, measure=measure, note=note)
+            messages.success(request, _("The measure is now under supervision."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect(measure)
 
 

@@ -123,12 +123,27 @@ class TestLeaderPages:
         assert login(leo).post(url("measure_supervision", measure_a), {"note": "每周报送"}).status_code == 302
         assert reload(measure_a).supervised_by == leo
 
+    def test_the_page_refuses_supervision_without_a_note_and_takes_additions(self, login, leo, alice, measure_a):
+        client = login(leo)
+        response = client.post(url("measure_supervision", measure_a), {"note": ""}, follow=True)
+        assert not reload(measure_a).is_supervised
+        assert [m.level_tag for m in response.context["messages"]] == ["error"]
+        client.post(url("measure_supervision", measure_a), {"note": "月底前完成"})
+        client.post(url("measure_supervision", measure_a), {"action": "note", "note": "延期一周"})
+        assert reload(measure_a).supervision_note.endswith("延期一周")
+        page = client.get(measure_a.get_absolute_url()).text
+        assert 'id="supervision-note-form"' in page
+        assert (
+            login(alice).post(url("measure_supervision", measure_a), {"action": "note", "note": "x"}).status_code == 403
+        )
+        assert not reload(measure_a).supervision_note.endswith("x")
+
     def test_alice_cannot_put_a_measure_under_supervision(self, login, alice, measure_a):
         assert login(alice).post(url("measure_supervision", measure_a), {"note": "每周报送"}).status_code == 403
         assert not reload(measure_a).is_supervised
 
     def test_alice_cannot_end_a_supervision(self, login, alice, leo, measure_a):
-        services.measure_supervise(user=leo, measure=measure_a, note="")
+        services.measure_supervise(user=leo, measure=measure_a, note="每周报送")
 
         response = login(alice).post(url("measure_supervision", measure_a), {"action": "end"})
 
@@ -316,6 +331,7 @@ class TestServicesRefuse:
 
     def test_alice_may_not_supervise_end_supervision_or_comment(self, alice, measure_a):
         refused(services.measure_supervise, user=alice, measure=measure_a, note="")
+        refused(services.measure_supervision_note_add, user=alice, measure=measure_a, text="补充")
         refused(services.measure_end_supervision, user=alice, measure=measure_a)
         refused(services.measure_comment_add, user=alice, measure=measure_a, text="批示")
         assert not reload(measure_a).is_supervised

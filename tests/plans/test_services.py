@@ -336,6 +336,31 @@ class TestMeasures:
         reload(measure_a)
         assert (measure_a.supervised_at, measure_a.supervised_by, measure_a.supervision_note) == (None, None, "")
 
+    def test_supervision_needs_a_note_of_what_is_expected(self, leo, measure_a):
+        with pytest.raises(ValidationError) as refused:
+            services.measure_supervise(user=leo, measure=measure_a, note="  ")
+        assert set(refused.value.message_dict) == {"note"}
+        assert not reload(measure_a).is_supervised
+
+    @time_machine.travel(datetime.datetime(2020, 9, 10, 3, tzinfo=datetime.UTC))
+    def test_a_leader_adds_to_the_note_later_with_a_dated_line(self, leo, measure_a):
+        services.measure_supervise(user=leo, measure=measure_a, note="9月底前完成征拆")
+        services.measure_supervision_note_add(user=leo, measure=measure_a, text=" 延至10月15日 ")
+        assert reload(measure_a).supervision_note == f"9月底前完成征拆\n2020-09-10 {leo}：延至10月15日"
+        entry = LogEntry.objects.get_for_object(measure_a).order_by("-pk").first()
+        assert entry.actor == leo and "supervision_note" in entry.changes_dict
+
+    def test_the_note_of_a_measure_not_supervised_takes_nothing(self, leo, measure_a):
+        with pytest.raises(ValidationError):
+            services.measure_supervision_note_add(user=leo, measure=measure_a, text="补充")
+        assert reload(measure_a).supervision_note == ""
+
+    def test_a_note_over_the_cap_is_refused_and_the_note_kept(self, leo, measure_a):
+        services.measure_supervise(user=leo, measure=measure_a, note="按期完成")
+        with pytest.raises(ValidationError):
+            services.measure_supervision_note_add(user=leo, measure=measure_a, text="长" * 2000)
+        assert reload(measure_a).supervision_note == "按期完成"
+
     def test_a_leader_comments(self, leo, measure_a):
         comment = services.measure_comment_add(user=leo, measure=measure_a, text=" 请加快进度。 ")
 
