@@ -132,6 +132,27 @@ def _name_the_empty_choice(field) -> None:
             field.choices = [("", EMPTY_CHOICE), *choices[1:]]
 
 
+class _Searchable:
+    """A select that can be searched by typing (``static/js/searchable-select.js``, Tom Select vendored locally)."""
+
+    class Media:
+        css = {"all": ["vendor/tom-select/tom-select.bootstrap5.min.css"]}
+        js = ["vendor/tom-select/tom-select.complete.min.js", "js/searchable-select.js"]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].update({"data-searchable": "", "data-no-results": gettext("Nothing matches.")})
+        return context
+
+
+class SearchableSelect(_Searchable, forms.Select):
+    """A long list to choose one from (a plate among a county's vehicles)."""
+
+
+class SearchableSelectMultiple(_Searchable, forms.SelectMultiple):
+    """A long list to choose several from (the enterprises an inspection visited)."""
+
+
 class BootstrapFormMixin:
     """Gives every widget the Bootstrap 5 class its kind needs, and every select's empty choice a name."""
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import NOTE_LENGTH, TEXT_LENGTH
-from core.forms import BootstrapFormMixin, DateInput
+from core.forms import BootstrapFormMixin, DateInput, SearchableSelectMultiple
 from organisation.models import Township, Unit, User
 
 from .choices import InspectionKind
@@ -20,9 +20,9 @@ class InspectionForm(BootstrapFormMixin, forms.ModelForm):
         widgets = {
             "date": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),
-            "inspectors": forms.SelectMultiple(attrs={"size": 8}),
-            "enterprises": forms.SelectMultiple(attrs={"size": 8}),
-            "projects": forms.SelectMultiple(attrs={"size": 6}),
+            "inspectors": SearchableSelectMultiple(),
+            "enterprises": SearchableSelectMultiple(),
+            "projects": SearchableSelectMultiple(),
         }
 
     def __init__(self, *args, user, **kwargs):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.fields import NOTE_LENGTH
-from core.forms import BootstrapFormMixin, DateInput, PhotosField
+from core.forms import BootstrapFormMixin, DateInput, PhotosField, SearchableSelect
 from organisation.models import Township
 
 from .models import Hazard
@@ -29,6 +29,9 @@ class HazardForm(BootstrapFormMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "measures": forms.Textarea(attrs={"rows": 3}),
             "contingency_plan": forms.Textarea(attrs={"rows": 3}),
+            "enterprise": SearchableSelect(),
+            "project": SearchableSelect(),
+            "vehicle": SearchableSelect(),
         }
 
     def __init__(self, *args, **kwargs):
