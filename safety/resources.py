@@ -375,7 +375,8 @@ class HazardResource(PortalModelResource):
         self._allocator.flush()
 
     def before_bulk_write(self, new_instances) -> None:
-        """The bulk path (``core.imports.bulk``): codes for the new hazards, in file order, then the counters."""
+        """The bulk path (``core.imports.bulk``): codes for a batch of new hazards, in file order, then the
+        counters (the next batch counts on from them)."""
         allocator = CodeAllocator()
         for instance in new_instances:
             if not instance.code:
@@ -428,11 +429,13 @@ class HazardLedgerResource(HazardResource):
             return
         super().check_row(instance=instance, row=row, new=new, changed=changed, errors=errors)
 
-    def before_bulk_write(self, new_instances) -> None:
-        super().before_bulk_write(new_instances)
+    def start_bulk_write(self) -> None:
         self._ledger = services.ledger_start(
             self.user, name=self.source_name, data=self.source_data, keep_file=not self.dry_run
         )
+
+    def before_bulk_write(self, new_instances) -> None:
+        super().before_bulk_write(new_instances)
         for instance in new_instances:
             instance.ledger = self._ledger
 
