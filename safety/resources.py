@@ -374,13 +374,16 @@ class HazardResource(PortalModelResource):
         super().after_import(dataset, result, **kwargs)
         self._allocator.flush()
 
+    def start_bulk_write(self) -> None:
+        self._bulk_codes = CodeAllocator()  # the counters locked once per import, counted on batch by batch
+
     def before_bulk_write(self, new_instances) -> None:
-        """The bulk path (``core.imports.bulk``): codes for the new hazards, in file order, then the counters."""
-        allocator = CodeAllocator()
+        """The bulk path (``core.imports.bulk``): codes for a batch of new hazards, in file order, then the
+        counters."""
         for instance in new_instances:
             if not instance.code:
-                instance.code = allocator.take(instance.found_on.year)
-        allocator.flush()
+                instance.code = self._bulk_codes.take(instance.found_on.year)
+        self._bulk_codes.flush()
 
     def row_label(self, row: dict) -> str:
         code = clean_text(row.get(self.fields["code"].column_name))
@@ -428,11 +431,14 @@ class HazardLedgerResource(HazardResource):
             return
         super().check_row(instance=instance, row=row, new=new, changed=changed, errors=errors)
 
-    def before_bulk_write(self, new_instances) -> None:
-        super().before_bulk_write(new_instances)
+    def start_bulk_write(self) -> None:
+        super().start_bulk_write()
         self._ledger = services.ledger_start(
             self.user, name=self.source_name, data=self.source_data, keep_file=not self.dry_run
         )
+
+    def before_bulk_write(self, new_instances) -> None:
+        super().before_bulk_write(new_instances)
         for instance in new_instances:
             instance.ledger = self._ledger
 

@@ -8,6 +8,9 @@ row errors, under the same columns, as the normal path. What the fast path leave
 - no savepoint, no ``RowResult`` and no diff per row; rows are kept for the preview only up to
   ``settings.IMPORT_BACKGROUND_ROWS`` (beyond, only the counts and the first ``settings.IMPORT_MAX_ISSUES``
   problems);
+- little memory per row: the dataset's rows are dropped a chunk at a time as they are checked, and a new row
+  waits for its write as a compact tuple of its attributes (``_Frozen``), an instance again only while its batch
+  is written (a model instance's attribute dictionary costs several times more);
 - no write while the rows are checked (so no transaction is open and progress can be reported); then, in one
   transaction, new rows inserted together (``copy_insert``: COPY on PostgreSQL) and changed rows with ``bulk_update`` in batches of
   ``settings.IMPORT_BATCH_SIZE``, many-to-many links through their through tables, and the audit entries
@@ -25,7 +28,7 @@ import copy
 import datetime
 import decimal
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from auditlog.cid import get_cid
 from auditlog.context import auditlog_value
@@ -38,6 +41,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import DateTimeField, JSONField
+from django.db.models.base import ModelState
 from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 from django.utils.encoding import force_str, smart_str
@@ -49,6 +53,8 @@ DEFAULT_BATCH_SIZE = 1000
 DEFAULT_MAX_ISSUES = 1000
 DEFAULT_KEEP_ROWS = 1000
 PROGRESS_EVERY = 500
+#: Dataset rows taken out and checked together (their cells are freed before the next chunk is taken).
+CHECK_CHUNK_ROWS = 1000
 
 
 def batch_size() -> int:
@@ -59,17 +65,59 @@ def max_issues() -> int:
     return getattr(settings, "IMPORT_MAX_ISSUES", DEFAULT_MAX_ISSUES)
 
 
-@dataclass
+class _Frozen:
+    """New instances kept compact while they wait for their write: each as a tuple of its attribute values and of
+    its cached relations, the attribute names (and the state: database, adding) shared by every instance of the
+    same shape (``freeze``), made an instance again by ``thaw`` (the same attributes, state and cached relations)."""
+
+    def __init__(self):
+        self.shapes: dict[tuple, tuple] = {}
+
+    def freeze(self, instance) -> tuple | None:
+        """``instance`` as a tuple, or None if its state holds more than Django's database, adding and cache."""
+        state = vars(instance._state)
+        if set(state) - {"adding", "db", "fields_cache"}:
+            return None
+        attributes = {key: value for key, value in vars(instance).items() if key != "_state"}
+        cache = state.get("fields_cache", {})
+        names = tuple(attributes)
+        cached = tuple(cache)
+        state_items = tuple((key, value) for key, value in state.items() if key != "fields_cache")
+        return (
+            type(instance),
+            self.shapes.setdefault(names, names),
+            tuple(attributes.values()),
+            self.shapes.setdefault(state_items, state_items),
+            self.shapes.setdefault(cached, cached),
+            tuple(cache.values()),
+        )
+
+    @staticmethod
+    def thaw(frozen: tuple):
+        model, names, values, state_items, cached, related = frozen
+        instance = model.__new__(model)
+        state = ModelState()
+        for key, value in state_items:
+            setattr(state, key, value)
+        state.fields_cache = dict(zip(cached, related, strict=True))
+        instance._state = state
+        instance.__dict__.update(zip(names, values, strict=True))
+        return instance
+
+
+@dataclass(slots=True)
 class _Pending:
-    """A checked row waiting to be written."""
+    """A checked row waiting to be written: an update (or a new row with links) as its instance, a new row as
+    ``frozen`` (``_Frozen``; ``instance`` is set only while its batch is written)."""
 
     number: int
-    instance: object
+    instance: object | None
     original: object | None  # the instance as loaded (updates only), for the audit entry
     fields: tuple[str, ...] = ()  # the model fields an update changes
-    m2m: dict = field(default_factory=dict)  # field attribute → (pks before, objects after)
+    m2m: dict | None = None  # field attribute → (pks before, objects after)
     index: int | None = None  # its RowOutcome, when the rows are kept
     kind: str = NEW
+    frozen: tuple | None = None
 
 
 class _Tally:
@@ -134,20 +182,30 @@ def import_in_bulk(
     pending: list[_Pending] = []
     total = len(dataset)
     concrete = [f for f in resource._meta.model._meta.concrete_fields if not f.primary_key]
-    for index, values in enumerate(dataset, start=1):
-        row = dict(zip(headers, values, strict=False))
-        number = sheet_rows[index - 1]
-        kwargs = {"dry_run": dry_run, "using_transactions": True, "row_number": index}
-        item, row_outcome = _check(resource, loader, row, number, kwargs, concrete)
-        position = tally.add(row_outcome)
-        if item is not None:
-            item.index = position
-            pending.append(item)
-        if progress is not None and index % PROGRESS_EVERY == 0:
-            progress(index, total)
+    frozen = _Frozen()
+    index = 0
+    while len(dataset):
+        chunk = dataset[:CHECK_CHUNK_ROWS]
+        del dataset[:CHECK_CHUNK_ROWS]  # the rows' cells go as they are checked, not after the last row
+        for values in chunk:
+            index += 1
+            row = dict(zip(headers, values, strict=False))
+            number = sheet_rows[index - 1]
+            kwargs = {"dry_run": dry_run, "using_transactions": True, "row_number": index}
+            item, row_outcome = _check(resource, loader, row, number, kwargs, concrete)
+            position = tally.add(row_outcome)
+            if item is not None:
+                item.index = position
+                if item.kind == NEW and not item.m2m:
+                    item.frozen = frozen.freeze(item.instance)
+                    if item.frozen is not None:
+                        item.instance = None
+                pending.append(item)
+            if progress is not None and index % PROGRESS_EVERY == 0:
+                progress(index, total)
+        del chunk
     if progress is not None:
         progress(total, total)
-    del dataset[:]  # the cells are no longer needed: their memory goes before the writes
     if keep is not None and dry_run and not tally.counts[INVALID]:
         keep({"pending": pending, "tally": tally})  # as they are before the trial write below
     if pending:
@@ -194,9 +252,10 @@ def _check(resource, loader, row, number, kwargs, concrete) -> tuple[_Pending | 
     except Exception as error:
         issue = Issue(number, "", error_message(resource, error))
         return None, RowOutcome(row=number, kind=INVALID, label=label, issues=[issue])
-    m2m = {}
+    m2m = None
     for name, field_ in resource._import_fields_in(row):
         if resource._is_m2m(field_) and (new or name in state.changed):
+            m2m = m2m or {}
             m2m[field_.attribute] = (state.before.get(name, set()), state.m2m.get(name, []))
     kind = NEW if new else UPDATED
     fields = () if new else tuple(f.name for f in concrete if _value(original, f) != _value(instance, f))
@@ -227,13 +286,22 @@ def _write(resource, pending: list[_Pending], tally: _Tally, outcome, *, dry_run
     audit = _Audit(model) if not (dry_run or refused) else None
     with transaction.atomic():
         if new:
-            resource.before_bulk_write([item.instance for item in new])
+            resource.start_bulk_write()
         for batch in _batches(new):
+            for item in batch:
+                if item.frozen is not None:
+                    item.instance = _Frozen.thaw(item.frozen)
+            instances = [item.instance for item in batch]
+            resource.before_bulk_write(instances)
             refused |= _insert(resource, model, batch, tally)
-            if not refused and audit:
-                audit.created(batch)
-        if new and not refused:
-            resource.after_bulk_write([item.instance for item in new])
+            if not refused:
+                resource.after_bulk_write(instances)
+                if audit:
+                    audit.created(batch)
+            del instances
+            for item in batch:
+                if item.frozen is not None:
+                    item.instance = None  # the batch is written: the instance goes, its tuple stays
         groups: dict[tuple, list[_Pending]] = {}
         auto_now = [f for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
         for item in updates:

@@ -26,9 +26,16 @@ MAX_AGE = datetime.timedelta(hours=1)
 _SUFFIX = ".checked"
 
 
+#: The form of the kept rows (``core.imports.bulk._Pending``); a check kept in another form (by the version
+#: before a deploy) does not hold, and the file is checked again.
+FORMAT = 2
+
+
 def fingerprint(*, user, resource, data: bytes, mapping: dict | None) -> str:
-    """What a kept check is for: the user, the resource class, the file's bytes and the columns' mapping."""
+    """What a kept check is for: the user, the resource class, the file's bytes and the columns' mapping (and
+    the form the rows are kept in)."""
     digest = hashlib.sha256(data)
+    digest.update(f"format {FORMAT}".encode())
     digest.update(repr((user.pk, f"{type(resource).__module__}.{type(resource).__qualname__}")).encode())
     digest.update(repr(sorted((mapping or {}).items())).encode())
     return digest.hexdigest()

@@ -268,13 +268,18 @@ class PortalModelResource(resources.ModelResource):
         """Permission and business rules for one row, after its values are set on ``instance``; add problems
         with ``add_error(errors, field_name, message)`` (override)."""
 
+    def start_bulk_write(self) -> None:
+        """Fast path only (``bulk = True``): called once inside the import's transaction before the new instances
+        are inserted, for what they all share (e.g. the record of the file they come from) (override)."""
+
     def before_bulk_write(self, instances: list) -> None:
-        """Fast path only (``bulk = True``): called once inside the import's transaction with the new instances
-        about to be inserted, for what ``save()`` would do (e.g. numbers from a sequence, in bulk) (override)."""
+        """Fast path only: called inside the import's transaction with each batch of new instances about to be
+        inserted (``settings.IMPORT_BATCH_SIZE``, in the file's order), for what ``save()`` would do (e.g.
+        numbers from a sequence, in bulk) (override)."""
 
     def after_bulk_write(self, instances: list) -> None:
-        """Fast path only: called inside the import's transaction with the new instances once they are inserted
-        (they have their keys), for what must refer to them (override)."""
+        """Fast path only: called inside the import's transaction with each batch of new instances once they are
+        inserted (they have their keys), for what must refer to them (override)."""
 
     def check_with_service(self, errors: dict, service, **kwargs) -> None:
         """Run ``service(**kwargs, writes=self.row_writes())`` for the row: the page's own permissions, rules and

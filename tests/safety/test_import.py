@@ -255,17 +255,28 @@ def test_lookups_are_made_once_per_import_not_per_row(alice, unit_a):
     assert count(3) == count(9)
 
 
-def test_bulk_path_assigns_codes(alice, settings):
-    """The fast path of core/imports (``bulk = True``) gives new hazards their codes in ``before_bulk_write``."""
+@pytest.mark.parametrize("batch_size", [1000, 2])
+def test_bulk_path_assigns_codes(alice, settings, batch_size):
+    """The fast path of core/imports (``bulk = True``) gives new hazards their codes in ``before_bulk_write``, in
+    the file's order, also when the rows are written in several batches (each counting on from the last)."""
+    settings.IMPORT_BATCH_SIZE = batch_size
 
     class BulkHazardResource(HazardResource):
         bulk = True
 
-    data = workbook([good_row(), good_row(), good_row(found_on="2021-01-02", deadline="2021-02-01")])
-    outcome = run_import(resource=BulkHazardResource(user=alice), data=data, fmt="xlsx", user=alice, dry_run=False)
+    later = {"found_on": "2021-01-02", "deadline": "2021-02-01"}
+    rows = [good_row(location="一"), good_row(location="二", **later), good_row(location="三"), good_row(location="四")]
+    outcome = run_import(
+        resource=BulkHazardResource(user=alice), data=workbook(rows), fmt="xlsx", user=alice, dry_run=False
+    )
     assert outcome.ok, issues(outcome)
-    assert sorted(Hazard.objects.values_list("code", flat=True)) == ["YH-2020-0001", "YH-2020-0002", "YH-2021-0001"]
-    assert dict(HazardCodeCounter.objects.values_list("year", "last_number")) == {2020: 2, 2021: 1}
+    assert dict(Hazard.objects.values_list("location", "code")) == {
+        "一": "YH-2020-0001",
+        "二": "YH-2021-0001",
+        "三": "YH-2020-0002",
+        "四": "YH-2020-0003",
+    }
+    assert dict(HazardCodeCounter.objects.values_list("year", "last_number")) == {2020: 3, 2021: 1}
 
 
 # The pages ----------------------------------------------------------------------------------------------------
