@@ -50,9 +50,11 @@ def filter_options(request, filterset, name: str) -> HttpResponse:
 
 @login_required
 def home(request):
-    """Leaders land on their dashboard, everybody else on the work plan."""
+    """Leaders land on their dashboard, staff and unit heads on their to-do (待办), administrators on the work plan."""
     if request.user.is_leader:
         return redirect("dashboard:dashboard")
+    if request.user.is_unit_member:
+        return redirect("todo:todo_list")
     return redirect("plans:plan_current")
 
 

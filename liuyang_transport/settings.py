@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "reminders",
     "api",
     "dashboard",
+    "todo",
 ]
 
 MIDDLEWARE = [

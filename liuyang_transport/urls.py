@@ -15,6 +15,7 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("api/", include("api.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("todo/", include("todo.urls")),
     path("", include("core.urls")),
 ]
 

@@ -41,7 +41,7 @@ def test_the_navigation_shows_the_dashboard_to_leaders_only(login, leo, alice, c
 
 def test_leaders_land_on_the_dashboard_and_others_on_the_plan(login, leo, alice, admin_user):
     assert login(leo).get(reverse("home")).url == DASHBOARD
-    assert login(alice).get(reverse("home")).url == reverse("plans:plan_current")
+    assert login(alice).get(reverse("home")).url == reverse("todo:todo_list")  # staff: their to-do
     assert login(admin_user).get(reverse("home")).url == reverse("plans:plan_current")
 
 
