@@ -4,7 +4,7 @@ no problem, waiting for their confirmation (``core.imports.jobs.import_job_confi
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from todo.registry import Group, TodoLine, TodoSource
 
@@ -32,6 +32,10 @@ def job_line(job, today):
 
 SOURCES = [
     TodoSource(
-        key="core.import_job", group=Group.IMPORTS, label=_lazy("Import jobs"), items=jobs_to_confirm, line=job_line
+        key="core.import_job",
+        group=Group.IMPORTS,
+        label=gettext_lazy("Import jobs"),
+        items=jobs_to_confirm,
+        line=job_line,
     ),
 ]

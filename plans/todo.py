@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.reviews import awaiting_review, first_of_month
 from todo.registry import Group, TodoLine, TodoSource, days_late
@@ -136,7 +136,7 @@ SOURCES = [
     TodoSource(
         key="plans.review",
         group=Group.REVIEW,
-        label=_lazy("Progress reports"),
+        label=gettext_lazy("Progress reports"),
         items=reports_to_review,
         line=report_to_review_line,
         more_url=lambda user: reverse("plans:review_queue"),
@@ -144,14 +144,14 @@ SOURCES = [
     TodoSource(
         key="plans.returned",
         group=Group.RETURNED,
-        label=_lazy("Progress reports"),
+        label=gettext_lazy("Progress reports"),
         items=reports_returned,
         line=report_returned_line,
     ),
     TodoSource(
         key="plans.to_write",
         group=Group.TO_WRITE,
-        label=_lazy("Progress reports on measures"),
+        label=gettext_lazy("Progress reports on measures"),
         items=reports_to_write,
         line=report_to_write_line,
         more_url=_measure_list(),
@@ -159,7 +159,7 @@ SOURCES = [
     TodoSource(
         key="plans.supervised",
         group=Group.SUPERVISED,
-        label=_lazy("Measures under supervision"),
+        label=gettext_lazy("Measures under supervision"),
         items=measures_supervised,
         line=_measure_line,
         more_url=_measure_list(supervised="true"),
@@ -167,7 +167,7 @@ SOURCES = [
     TodoSource(
         key="plans.overdue",
         group=Group.OVERDUE,
-        label=_lazy("Overdue measures"),
+        label=gettext_lazy("Overdue measures"),
         items=measures_overdue,
         line=_measure_line,
         more_url=_measure_list(overdue="true"),

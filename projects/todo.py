@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.reviews import awaiting_review, first_of_month
 from todo.registry import Group, TodoLine, TodoSource
@@ -75,7 +75,7 @@ SOURCES = [
     TodoSource(
         key="projects.review",
         group=Group.REVIEW,
-        label=_lazy("Monthly project progress"),
+        label=gettext_lazy("Monthly project progress"),
         items=progress_to_review,
         line=progress_to_review_line,
         more_url=lambda user: reverse("projects:review_queue"),
@@ -83,14 +83,14 @@ SOURCES = [
     TodoSource(
         key="projects.returned",
         group=Group.RETURNED,
-        label=_lazy("Monthly project progress"),
+        label=gettext_lazy("Monthly project progress"),
         items=progress_returned,
         line=progress_returned_line,
     ),
     TodoSource(
         key="projects.to_write",
         group=Group.TO_WRITE,
-        label=_lazy("Monthly progress of projects under construction"),
+        label=gettext_lazy("Monthly progress of projects under construction"),
         items=progress_to_write,
         line=progress_to_write_line,
         more_url=lambda user: (

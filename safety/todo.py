@@ -7,7 +7,7 @@ their overseen units) whose step is somebody else's."""
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from todo.registry import Group, TodoLine, TodoSource, days_late
 
@@ -69,7 +69,7 @@ SOURCES = [
     TodoSource(
         key="safety.start",
         group=Group.HAZARDS,
-        label=_lazy("Hazards to start rectifying"),
+        label=gettext_lazy("Hazards to start rectifying"),
         items=_steps("start"),
         line=_line,
         more_url=_hazard_list(status=HazardStatus.PENDING),
@@ -77,7 +77,7 @@ SOURCES = [
     TodoSource(
         key="safety.report",
         group=Group.HAZARDS,
-        label=_lazy("Hazards being rectified: report the rectification"),
+        label=gettext_lazy("Hazards being rectified: report the rectification"),
         items=_steps("report"),
         line=_line,
         more_url=_hazard_list(status=HazardStatus.RECTIFYING),
@@ -85,7 +85,7 @@ SOURCES = [
     TodoSource(
         key="safety.verify",
         group=Group.HAZARDS,
-        label=_lazy("Hazards to verify"),
+        label=gettext_lazy("Hazards to verify"),
         items=_steps("verify"),
         line=_line,
         more_url=lambda user: reverse("safety:hazard_list") + f"?status={HazardStatus.VERIFYING}",
@@ -93,7 +93,7 @@ SOURCES = [
     TodoSource(
         key="safety.sign_off",
         group=Group.HAZARDS,
-        label=_lazy("Major hazards to sign off"),
+        label=gettext_lazy("Major hazards to sign off"),
         items=_steps("sign_off"),
         line=_line,
         more_url=lambda user: reverse("safety:hazard_list") + f"?status={HazardStatus.VERIFYING}&level=major",
@@ -101,7 +101,7 @@ SOURCES = [
     TodoSource(
         key="safety.overdue",
         group=Group.OVERDUE,
-        label=_lazy("Overdue hazards"),
+        label=gettext_lazy("Overdue hazards"),
         items=hazards_overdue,
         line=_line,
         more_url=_hazard_list(overdue="true"),
