@@ -21,6 +21,9 @@ pytestmark = pytest.mark.browser
 
 LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
+# On the phone, the pages whose width is at risk: the lists, a measure's page and the dashboard (the others are
+# forms and text, checked at 1366).
+PHONE_PAGES = {"home", "measures", "measure", "projects", "hazards", "enterprises", "inspections", "dashboard"}
 
 # English words in the text nodes of the page, outside what is data: <script>/<style>/<code>, elements marked
 # data-user-text (what users typed: titles, names, notes), elements in another language (lang="en": the language
@@ -72,7 +75,7 @@ def check_header(page, where):
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
-        expect(page.locator("#mainNav")).to_be_visible()
+        expect(page.locator("#mainNav")).to_have_class(re.compile(r"\bshow\b"))  # opened, not still sliding
     page.click("#user-menu-button")
     expect(page.locator("#user-menu-button")).to_have_attribute("aria-expanded", "true")
     expect(page.locator("#logout-button")).to_be_visible()
@@ -84,8 +87,14 @@ def check_header(page, where):
 
 @time_machine.travel(datetime.datetime(2020, 9, 15, 2, tzinfo=datetime.UTC), tick=True)
 def test_main_pages_of_each_role_fit_laptop_and_phone_in_chinese(
-    browser, live_server, alice, carol, leo, admin_user, world
-):  # noqa: F811
+    browser,
+    live_server,
+    alice,
+    carol,
+    leo,
+    admin_user,
+    world,  # noqa: F811
+):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     problems = []
     for role, user in (("staff", alice), ("head", carol), ("leader", leo), ("admin", admin_user)):
@@ -102,6 +111,8 @@ def test_main_pages_of_each_role_fit_laptop_and_phone_in_chinese(
         for viewport in (LAPTOP, PHONE):
             page.set_viewport_size(viewport)
             for name, url in pages_for(user, world).items():
+                if viewport is PHONE and name not in PHONE_PAGES:
+                    continue
                 page.goto(url)
                 where = f"{role} {viewport['width']} {name}"
                 expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
