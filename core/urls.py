@@ -6,6 +6,7 @@ from .imports import views as import_views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz/", views.healthz, name="healthz"),
     # Background import jobs (core/imports/jobs.py)
     path("imports/jobs/<int:pk>/", login_required(import_views.import_job), name="import_job"),

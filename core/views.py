@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
@@ -56,6 +57,11 @@ def home(request):
     if request.user.is_unit_member:
         return redirect("todo:todo_list")
     return redirect("plans:plan_current")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links to: send them to the portal's icon."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def healthz(request):

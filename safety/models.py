@@ -106,7 +106,7 @@ class Hazard(models.Model):
         blank=True,
         related_name="hazards",
     )
-    description = CappedTextField(_("description"), max_length=NOTE_LENGTH)
+    description = CappedTextField(_("hazard description"), max_length=NOTE_LENGTH)
     found_on = BoundedDateField(_("found on"))
     found_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -9,3 +9,19 @@ document.addEventListener("change", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+// <table class="table-cards">  on a phone each row shows as a card (portal.css); each cell gets its column's name
+//                              as data-label, read from the table's header.
+function labelCardCells(root) {
+  root.querySelectorAll("table.table-cards").forEach((table) => {
+    const names = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
+    table.querySelectorAll("tbody tr").forEach((row) => {
+      let column = 0;
+      Array.from(row.cells).forEach((cell) => {
+        if (names[column] && !cell.hasAttribute("colspan")) cell.dataset.label = names[column];
+        column += cell.colSpan || 1;
+      });
+    });
+  });
+}
+labelCardCells(document);
+document.addEventListener("htmx:afterSwap", () => labelCardCells(document));

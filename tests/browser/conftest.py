@@ -132,7 +132,7 @@ def log_in(page):
         if shot:
             screenshot(page, shot)
         page.click("#login-form button[type=submit]")
-        expect(page.locator(f'nav form[action="{reverse("logout")}"] button')).to_be_visible()
+        expect(page.locator("#user-menu-button")).to_be_visible()
         return page
 
     return _log_in
@@ -140,9 +140,10 @@ def log_in(page):
 
 @pytest.fixture
 def log_out(page):
-    """Log out with the header's button (a POST form); the portal shows the login page."""
+    """Log out with the button in the header's user menu (a POST form); the portal shows the login page."""
 
     def _log_out():
+        page.click("#user-menu-button")
         page.click(f'nav form[action="{reverse("logout")}"] button[type=submit]')
         expect(page).to_have_url(re.compile(re.escape(reverse("login")) + r"$"))
         expect(page.locator("#login-form")).to_be_visible()

@@ -134,16 +134,18 @@ def test_language_switch_in_header_changes_page_to_english(page, log_in, alice, 
     page.goto(measure_url)
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
 
-    page.select_option("#language-form select[name=language]", "en")  # submits on change
+    page.click("#user-menu-button")  # the language is in the user menu, each named in its own language
+    page.click("#language-form button[value=en]")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(re.compile(re.escape(measure_url) + "$"))  # stays on the same page
     check_page_basics(page, lang="en")
-    expect(page.locator("#language-form select[name=language]")).to_have_value("en")
+    expect(page.locator("#language-form button[aria-current=true]")).to_have_text("English")
     screenshot(page, "07-measure-detail-en")
 
     # The choice sticks for the next page, and switching back works.
     page.goto(reverse("plans:review_queue") if alice.is_unit_head else reverse("plans:measure_list"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.select_option("#language-form select[name=language]", "zh-hans")
+    page.click("#user-menu-button")
+    page.click("#language-form button[value=zh-hans]")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     check_no_problems(page)
