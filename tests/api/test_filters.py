@@ -142,13 +142,23 @@ def test_a_bad_filter_value_is_400_with_a_chinese_message(province, name, params
     assert _chinese(message), message
 
 
-@pytest.mark.parametrize("url", ["safety:hazard_list", "inspections:draw_list", "plans:measure_list"])
-def test_the_pages_ignore_a_year_out_of_range_too(client, alice, url):
-    """The FilterSets are the pages': a year out of range is a form error there, not a server error."""
+@pytest.mark.parametrize(
+    "url",
+    [
+        "safety:hazard_list",
+        "inspections:draw_list",
+        "plans:measure_list",
+        "emergency:drill_list",
+    ],
+)
+def test_the_pages_show_a_year_out_of_range_as_the_filters_error(client, alice, url):
+    """The FilterSets are the pages': a year out of range is a form error there, shown under the filter, not a
+    server error."""
     client.force_login(alice)
     response = client.get(reverse(url), {"year": "99999"})
     assert response.status_code == 200
-    assert response.context["filter"].errors["year"]
+    (error,) = response.context["filter"].errors["year"]
+    assert f'<div class="invalid-feedback d-block">{error}</div>' in response.text
 
 
 def test_the_browsable_api_offers_the_filters(api, alice):
