@@ -8,5 +8,11 @@ from . import selectors
 def todo_list(request):
     groups = selectors.todo_groups(request.user)
     total = sum(group.count for group in groups)
-    request._todo_count = total  # the header's count (templatetags/todo.py) is the page's sum, not asked again
     return render(request, "todo/todo_list.html", {"groups": groups, "total": total})
+
+
+@login_required
+def todo_badge(request):
+    """The count on the header's 待办 link, loaded by htmx once the page is shown: every page renders without
+    computing it (one query, and the sources' querysets built in Python, about 20 ms)."""
+    return render(request, "todo/_badge.html", {"count": selectors.todo_total(request.user)})

@@ -54,7 +54,7 @@ def test_enterprise_list(login, leo, huaichuan, unit_a):
             )
             VehicleFactory(enterprise=enterprise)
 
-    assert assert_same_cost(login(leo), reverse("enterprises:enterprise_list"), add) <= 8  # with the to-do count
+    assert assert_same_cost(login(leo), reverse("enterprises:enterprise_list"), add) <= 7
 
 
 def test_vehicle_list(login, leo, enterprise_a):
@@ -62,7 +62,7 @@ def test_vehicle_list(login, leo, enterprise_a):
         for _ in range(n):
             VehicleFactory(enterprise=EnterpriseFactory(supervising_unit=enterprise_a.supervising_unit))
 
-    assert assert_same_cost(login(leo), reverse("enterprises:vehicle_list"), add) <= 7  # with the to-do count
+    assert assert_same_cost(login(leo), reverse("enterprises:vehicle_list"), add) <= 6
 
 
 def test_enterprise_detail(login, alice, enterprise_a):
@@ -71,7 +71,7 @@ def test_enterprise_detail(login, alice, enterprise_a):
             VehicleFactory(enterprise=enterprise_a, certificate_expires_on=datetime.date(2021, 1, 1))
 
     path = reverse("enterprises:enterprise_detail", args=[enterprise_a.pk])
-    assert assert_same_cost(login(alice), path, add) <= 11  # with the bell's unread count and the to-do count
+    assert assert_same_cost(login(alice), path, add) <= 10  # with the bell's unread count
 
 
 def test_vehicle_detail_history(login, alice, vehicle_a):
@@ -82,4 +82,4 @@ def test_vehicle_detail_history(login, alice, vehicle_a):
             services.vehicle_update(user=alice, vehicle=vehicle_a, certificate_number=f"证{number}-{n}")
 
     path = reverse("enterprises:vehicle_detail", args=[vehicle_a.pk])
-    assert assert_same_cost(login(alice), path, add) <= 9  # with the bell's unread count and the to-do count
+    assert assert_same_cost(login(alice), path, add) <= 8  # with the bell's unread count

@@ -89,7 +89,7 @@ def test_detail_page(login, carol, add_hazards, alice, unit_a):
 def test_zero_out_page(login, leo, add_hazards):
     # session, user, the unread-notification bell, the years, counts by field, counts by township, the open major hazards
     count = assert_same_cost(login(leo), reverse("safety:zero_out") + "?year=2020", add_hazards)
-    assert count <= 8  # with the to-do count in the header
+    assert count <= 7
 
 
 def test_zero_out_selector_makes_three_queries(add_hazards, django_assert_num_queries):

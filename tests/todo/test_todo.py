@@ -238,9 +238,10 @@ def test_the_header_count_is_the_sum_of_the_pages_lists(login, alice, carol, uni
     groups = response.context["groups"]
     lines = sum(len(part.lines) for group in groups for part in group.parts)
     assert response.context["total"] == sum(todo_counts(carol).values()) == lines > 0
-    assert f'id="todo-link" data-count="{lines}"' in response.content.decode()  # the header link
+    badge = client.get(reverse("todo:todo_badge")).content.decode()  # loaded into the header by htmx
+    assert f'data-count="{lines}"' in badge and f">{lines}</span>" in badge
     other_page = client.get(reverse("plans:measure_list")).content.decode()
-    assert f'id="todo-link" data-count="{lines}"' in other_page
+    assert f'hx-get="{reverse("todo:todo_badge")}" hx-trigger="load"' in other_page
 
 
 def test_long_groups_are_capped_with_the_count_and_a_link(settings, login, alice, carol, unit_a):
@@ -261,10 +262,11 @@ def _queries(client, url) -> int:
 def test_constant_queries_on_the_page_and_the_header_as_rows_grow(login, alice, carol, unit_a):
     client = login(carol)
     _world(unit_a, alice, carol, 2)
-    small_page, small_other = _queries(client, TODO), _queries(client, reverse("reminders:notification_list"))
+    badge = reverse("todo:todo_badge")
+    small_page, small_badge = _queries(client, TODO), _queries(client, badge)
     _world(unit_a, alice, carol, 15)
     assert _queries(client, TODO) == small_page
-    assert _queries(client, reverse("reminders:notification_list")) == small_other
+    assert _queries(client, badge) == small_badge
     with CaptureQueriesContext(connection) as queries:
         todo_counts(carol)
     assert len(queries) == 1  # every source's count in one SELECT
