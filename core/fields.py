@@ -70,6 +70,11 @@ class BoundedDateField(models.DateField):
         _add_constraint(cls, name, "first_year", GreaterThanOrEqual(models.F(name), datetime.date(FIRST_YEAR, 1, 1)))
 
 
+class MonthField(BoundedDateField):
+    """A month, stored as its first day: shown as a month (2020年12月) wherever the portal shows the field's
+    value generically, such as the audit history."""
+
+
 def _add_constraint(cls, name: str, what: str, condition) -> None:
     """The database's copy of a field's bound, on each concrete model the field is part of (an abstract model's
     fields are contributed again to each child)."""

@@ -6,24 +6,39 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from liuyang_transport.formats.dates import MONTH_INPUT_FORMATS
+
 from .fields import NOTE_LENGTH
 from .uploads import ATTACHMENT_EXTENSIONS, PHOTO_EXTENSIONS, check_photo
 
 
 class DateInput(forms.DateInput):
-    """The browser's date picker, with the value in the ISO format it expects."""
+    """A date typed year first (2020-11-30; also 2020/11/30, 2020年11月30日 …: ``liuyang_transport.formats.dates``),
+    in that order whatever the browser's language: a browser's own date picker shows the order of its language
+    (11/30/2020 in an English browser), which a bureau's clerk does not write."""
 
-    input_type = "date"
+    input_type = "text"
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    def __init__(self, attrs=None):
+        attrs = {"placeholder": _("yyyy-mm-dd"), "autocomplete": "off", "maxlength": 11, **(attrs or {})}
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MonthInput(forms.DateInput):
+    """A month typed year first (2020-04; also 2020/04, 2020年4月 …), as ``DateInput``."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        attrs = {"placeholder": _("yyyy-mm"), "autocomplete": "off", "maxlength": 10, **(attrs or {})}
+        super().__init__(attrs=attrs, format="%Y-%m")
 
 
 class MonthField(forms.DateField):
-    """A month as the browser's month picker sends it (2020-04); the first day of that month."""
+    """A month (2020-04, 2020/04, 2020年4月 …); the first day of that month."""
 
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-    input_formats = ["%Y-%m", "%Y-%m-%d"]
+    widget = MonthInput
+    input_formats = MONTH_INPUT_FORMATS
 
     def to_python(self, value):
         day = super().to_python(value)

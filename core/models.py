@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ReviewState
-from .fields import NOTE_LENGTH, BoundedDateField, CappedTextField
+from .fields import NOTE_LENGTH, CappedTextField, MonthField
 from .imports.choices import JobPhase, JobState
 
 
@@ -40,7 +40,7 @@ class MonthlyReview(models.Model):
     Each child declares its subject, its author and ``reviewed_by`` (their related names differ) and extends the
     Meta: ``class Meta(MonthlyReview.Meta)`` with ``constraints = [*MonthlyReview.Meta.constraints, ...]``."""
 
-    month = BoundedDateField(_("month"), help_text=_("The first day of the month reported on."))
+    month = MonthField(_("month"), help_text=_("The first day of the month reported on."))
     state = models.CharField(_("state"), max_length=20, choices=ReviewState.choices, default=ReviewState.DRAFT)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)

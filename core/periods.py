@@ -9,6 +9,9 @@ on) while the year is the current one; for another year it is the year's last fu
 import datetime
 
 from django.apps import apps
+from django.utils.formats import date_format
+
+from liuyang_transport.formats.dates import DATE_INPUT_FORMATS
 
 from . import clock
 from .filters import YEARS
@@ -18,6 +21,21 @@ def within_years(day: datetime.date) -> bool:
     """Whether a page, an export or the API may show ``day``'s period: its year is one of ``core.filters.YEARS``
     (a roster month of the year 9999 or 1 is no page, and its neighbours are not computed)."""
     return YEARS[0] <= day.year <= YEARS[1]
+
+
+def month_label(month: datetime.date) -> str:
+    """A month as the portal shows it: 2020年12月 (December 2020 in English)."""
+    return date_format(month, "YEAR_MONTH_FORMAT")
+
+
+def parse_day(text: str) -> datetime.date | None:
+    """A day typed year first (``liuyang_transport.formats.dates``: 2020-11-30, 2020/11/30 …), or None."""
+    for pattern in DATE_INPUT_FORMATS:
+        try:
+            return datetime.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def month_start(year: int, month: int) -> datetime.date | None:

@@ -38,13 +38,10 @@ def dashboard(request):
 
 
 def _week_start(request) -> datetime.date:
-    """The Monday of the week that ``?week=`` (any day, YYYY-MM-DD, in ``core.filters.YEARS``) falls in; by
+    """The Monday of the week that ``?week=`` (any day, year first, in ``core.filters.YEARS``) falls in; by
     default the default year's (``core.periods``)."""
-    try:
-        day = datetime.date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        return periods.default_week_start()
-    if not periods.within_years(day):
+    day = periods.parse_day(request.GET.get("week", ""))
+    if day is None or not periods.within_years(day):
         return periods.default_week_start()
     return day - datetime.timedelta(days=day.weekday())
 

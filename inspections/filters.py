@@ -5,7 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import YEARS, YearFilter
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, DateInput, MonthInput
+from liuyang_transport.formats.dates import MONTH_INPUT_FORMATS
 from organisation.models import Unit
 
 from .choices import InspectionKind
@@ -24,13 +25,13 @@ class InspectionFilter(django_filters.FilterSet):
         field_name="date",
         lookup_expr="gte",
         label=_("From"),
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     date_to = django_filters.DateFilter(
         field_name="date",
         lookup_expr="lte",
         label=_("To"),
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     unit = django_filters.ModelChoiceFilter(
         queryset=Unit.objects.all(), field_name="lead_unit", label=_("Lead unit"), empty_label=_("All units")
@@ -54,12 +55,12 @@ class DrawFilter(django_filters.FilterSet):
     month = django_filters.DateFilter(
         method="filter_month",
         label=_("Month"),
-        input_formats=["%Y-%m"],
+        input_formats=MONTH_INPUT_FORMATS,
         validators=[
             MinValueValidator(datetime.date(YEARS[0], 1, 1)),
             MaxValueValidator(datetime.date(YEARS[1], 12, 1)),
         ],
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        widget=MonthInput(),
     )
     unit = django_filters.ModelChoiceFilter(
         queryset=Unit.objects.all(), field_name="lead_unit", label=_("Lead unit"), empty_label=_("All units")

@@ -162,6 +162,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Dates typed in forms are read year first in both languages (liuyang_transport/formats/dates.py).
+FORMAT_MODULE_PATH = ["liuyang_transport.formats"]
 # The portal's "today" (core.clock): a fixed date for the demo data (`make run` sets 2020-11-30), else the real one.
 PORTAL_TODAY = env_date("PORTAL_TODAY")
 

@@ -10,6 +10,7 @@ from core import clock
 from core.choices import ProblemCategory
 from core.fields import DOCUMENT_LENGTH, NOTE_LENGTH, TEXT_LENGTH, BoundedDateField, CappedTextField
 from core.models import MonthlyReview, StoredFile
+from core.periods import month_label
 from core.uploads import generated_name
 
 from .choices import MeasureStatus
@@ -238,7 +239,7 @@ class ProgressReport(MonthlyReview):
         ]
 
     def __str__(self):
-        return f"{self.measure.code} {self.month:%Y-%m}"
+        return f"{self.measure.code} {month_label(self.month)}"
 
     def get_absolute_url(self):
         return reverse("plans:report_detail", args=[self.pk])

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.periods import month_label
 from core.reviews import awaiting_review, first_of_month
 from todo.registry import Group, TodoLine, TodoSource, days_late
 
@@ -33,7 +34,7 @@ def reports_to_review(user, today):
 
 def report_to_review_line(report, today):
     return TodoLine(
-        title=f"{report.measure.code} {report.measure.title} · {report.month:%Y-%m} · {report.author}",
+        title=f"{report.measure.code} {report.measure.title} · {month_label(report.month)} · {report.author}",
         url=reverse("plans:report_detail", args=[report.pk]) + "#review-form",
         date=timezone.localdate(report.submitted_at) if report.submitted_at else None,
         date_label=_("Submitted"),
@@ -51,7 +52,7 @@ def reports_returned(user, today):
 
 def report_returned_line(report, today):
     return TodoLine(
-        title=f"{report.measure.code} {report.measure.title} · {report.month:%Y-%m}",
+        title=f"{report.measure.code} {report.measure.title} · {month_label(report.month)}",
         url=reverse("plans:report_edit", args=[report.pk]),
         date=timezone.localdate(report.reviewed_at) if report.reviewed_at else None,
         date_label=_("Returned"),
@@ -82,7 +83,7 @@ def report_to_write_line(measure, today):
         url, label = reverse("plans:report_edit", args=[measure.draft_id]), _("draft saved, not submitted")
     else:
         url, label = reverse("plans:report_create", args=[measure.pk]), _("not written")
-    return TodoLine(title=f"{measure.code} {measure.title} · {today:%Y-%m} · {label}", url=url)
+    return TodoLine(title=f"{measure.code} {measure.title} · {month_label(today)} · {label}", url=url)
 
 
 def _measure_line(measure, today):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import month_label
 from reminders.registry import Deadline, DeadlineSource, url_maker
 
 from .choices import MilestonePhase, ProgressState, ProjectStage
@@ -59,7 +60,7 @@ def missing_monthly_progress(*, today, last_day):
         .values_list("pk", "name", "responsible_unit_id")
     )
     url = url_maker("projects:progress_create")
-    label = _("monthly progress for %(month)s") % {"month": f"{month:%Y-%m}"}
+    label = _("monthly progress for %(month)s") % {"month": month_label(month)}
     for pk, name, unit_id in rows.order_by().iterator(chunk_size=5000):
         yield Deadline(f"{pk}:{month:%Y-%m}", f"{name} · {label}", due, unit_id, url(pk))
 

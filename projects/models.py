@@ -10,6 +10,7 @@ from core import clock
 from core.choices import ProblemCategory
 from core.fields import NOTE_LENGTH, TEXT_LENGTH, BoundedDateField, CappedTextField
 from core.models import MonthlyReview, StoredFile
+from core.periods import month_label
 from core.uploads import generated_name
 
 from .choices import FundingSourceKind, MilestonePhase, ProjectCategory, ProjectList, ProjectStage
@@ -306,7 +307,7 @@ class MonthlyProgress(MonthlyReview):
         ]
 
     def __str__(self):
-        return f"{self.project} {self.month:%Y-%m}"
+        return f"{self.project} {month_label(self.month)}"
 
     def get_absolute_url(self):
         return reverse("projects:progress_detail", args=[self.pk])

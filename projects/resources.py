@@ -634,14 +634,15 @@ class ProgressResource(PortalModelResource):
             add_error(
                 errors,
                 "month",
-                _("%(project)s already has progress for %(month)s.") % {"project": project, "month": f"{month:%Y-%m}"},
+                _("%(project)s already has progress for %(month)s.")
+                % {"project": project, "month": periods.month_label(month)},
             )
         elif key in self._seen:
             add_error(
                 errors,
                 "month",
                 _("%(project)s %(month)s appears more than once in the file (also in row %(row)s).")
-                % {"project": project, "month": f"{month:%Y-%m}", "row": self._seen[key]},
+                % {"project": project, "month": periods.month_label(month), "row": self._seen[key]},
             )
         else:
             self._seen[key] = self.sheet_row(self._row_number)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.periods import month_label
 from core.reviews import awaiting_review, first_of_month
 from todo.registry import Group, TodoLine, TodoSource
 
@@ -23,7 +24,7 @@ def progress_to_review(user, today):
 
 def progress_to_review_line(progress, today):
     return TodoLine(
-        title=f"{progress.project.name} · {progress.month:%Y-%m} · {progress.author}",
+        title=f"{progress.project.name} · {month_label(progress.month)} · {progress.author}",
         url=reverse("projects:progress_detail", args=[progress.pk]) + "#review-form",
         date=timezone.localdate(progress.submitted_at) if progress.submitted_at else None,
         date_label=_("Submitted"),
@@ -41,7 +42,7 @@ def progress_returned(user, today):
 
 def progress_returned_line(progress, today):
     return TodoLine(
-        title=f"{progress.project.name} · {progress.month:%Y-%m}",
+        title=f"{progress.project.name} · {month_label(progress.month)}",
         url=reverse("projects:progress_edit", args=[progress.pk]),
         date=timezone.localdate(progress.reviewed_at) if progress.reviewed_at else None,
         date_label=_("Returned"),
@@ -68,7 +69,7 @@ def progress_to_write_line(project, today):
         url, label = reverse("projects:progress_edit", args=[project.draft_id]), _("draft saved, not submitted")
     else:
         url, label = reverse("projects:progress_create", args=[project.pk]), _("not written")
-    return TodoLine(title=f"{project.name} · {today:%Y-%m} · {label}", url=url)
+    return TodoLine(title=f"{project.name} · {month_label(today)} · {label}", url=url)
 
 
 SOURCES = [

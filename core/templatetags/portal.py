@@ -4,6 +4,8 @@ from django import template
 from django.utils import timesince
 
 from core.audit import ACTION_LABELS, history_for
+from core.fields import MonthField
+from core.periods import month_label
 
 register = template.Library()
 
@@ -37,12 +39,29 @@ def audit_changes(entry) -> list[tuple[str, str, str]]:
             sign = "+" if change.get("operation") == "add" else "−"
             label = model._meta.get_field(name).verbose_name if model else name
             rows.append((str(label), "", f"{sign} {'、'.join(change.get('objects', []))}"))
+    months = _month_fields(model)
     for label, change in entry.changes_display_dict.items():
         if isinstance(change, list | tuple) and len(change) == 2:
+            if label in months:  # auditlog shows a date; a month field's value is a month
+                change = [_month(value) for value in entry.changes_dict[months[label]]]
             before, after = _shown(change[0]), _shown(change[1])
             if before != after and label != "ID":  # a new object's empty fields and its id say nothing
                 rows.append((str(label), before, after))
     return rows
+
+
+def _month_fields(model) -> dict[str, str]:
+    """The verbose names (as auditlog's display dict keys them) of ``model``'s month fields → their names."""
+    if model is None:
+        return {}
+    return {str(f.verbose_name): f.name for f in model._meta.concrete_fields if isinstance(f, MonthField)}
+
+
+def _month(value) -> str | None:
+    try:
+        return month_label(datetime.date.fromisoformat(str(value)))
+    except ValueError:
+        return value
 
 
 @register.filter

@@ -25,11 +25,12 @@ PHONE = {"width": 390, "height": 844}
 # forms and text, checked at 1366).
 PHONE_PAGES = {"home", "measures", "measure", "projects", "hazards", "enterprises", "inspections", "dashboard"}
 
-# English words in the text nodes of the page, outside what is data: <script>/<style>/<code>, elements marked
+# English words in the text nodes of the page and in the attributes people read or hear (placeholder, title,
+# aria-label, alt, button values), outside what is data: <script>/<style>/<code>, elements marked
 # data-user-text (what users typed: titles, names, notes), elements in another language (lang="en": the language
 # menu's "English"), and words in capitals (codes such as YH-2020-0001 and XM-1, credit grades AA, PDF).
 ENGLISH_TEXT = r"""() => {
-  const allowed = new Set(["Excel"]);
+  const allowed = new Set(["Excel", "Word"]);
   const skip = "script, style, noscript, code, pre, [data-user-text], [lang]:not([lang^='zh'])";
   const found = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -37,6 +38,16 @@ ENGLISH_TEXT = r"""() => {
     if (node.parentElement.closest(skip)) continue;
     const words = (node.textContent.match(/[A-Za-z]{2,}/g) || []).filter((word) => !allowed.has(word) && word !== word.toUpperCase());
     if (words.length) found.push(node.textContent.trim().slice(0, 80));
+  }
+  // What is read or heard without being a text node: hints, tooltips, labels for screen readers, button values.
+  for (const el of document.body.querySelectorAll("[placeholder], [title], [aria-label], [alt], input[type=submit][value], input[type=button][value]")) {
+    if (el.closest(skip)) continue;
+    for (const name of ["placeholder", "title", "aria-label", "alt", "value"]) {
+      if (name === "value" && !["submit", "button"].includes(el.type)) continue;
+      const text = el.getAttribute(name) || "";
+      const words = (text.match(/[A-Za-z]{2,}/g) || []).filter((word) => !allowed.has(word) && word !== word.toUpperCase());
+      if (words.length) found.push(`${el.tagName.toLowerCase()}[${name}]: ${text.slice(0, 60)}`);
+    }
   }
   return found;
 }"""
@@ -62,7 +73,10 @@ def pages_for(user, world):  # noqa: F811
         "inspections": reverse("inspections:inspection_list"),
         "roster": reverse("emergency:roster_current"),
         "notifications": reverse("reminders:notification_list"),
+        "hazard_new": reverse("safety:hazard_create"),  # a form: its hints and date inputs
     }
+    if user.unit_id == world.measures.m2.lead_unit_id:
+        pages["report_new"] = reverse("plans:report_create", args=[world.measures.m2.pk])
     if user.reads_everything:
         pages["dashboard"] = reverse("dashboard:dashboard")
     if user.is_unit_head or user.is_administrator:

@@ -61,7 +61,7 @@ def test_staff_add_a_months_progress_and_see_cumulative_and_chart(page, log_in, 
     assert after["completed"][5] == 2300.5
     assert after["completed_cumulative"][5] == 3800.5
     assert after["completed_cumulative"][11] == 3800.5
-    expect(page.locator("#progress-table tbody tr").first).to_contain_text("2020-06")
+    expect(page.locator("#progress-table tbody tr").first).to_contain_text("2020年6月")
     screenshot(page, "projects-02-project-detail")
 
     progress = MonthlyProgress.objects.get(project=project, month=datetime.date(2020, 6, 1))

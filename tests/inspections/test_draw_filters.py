@@ -70,7 +70,7 @@ def test_the_draw_list_page_filters_by_month(login, alice, draws):
     assert response.status_code == 200
     assert response.context["page_obj"].paginator.count == 2
     page = response.content.decode()
-    assert 'id="draw-filter"' in page and 'type="month"' in page and 'value="2020-09"' in page
+    assert 'id="draw-filter"' in page and 'name="month"' in page and 'value="2020-09"' in page
     assert draws["mid_september"].title in page and draws["late_august"].title not in page
 
 

@@ -177,7 +177,7 @@ class TestReportForm:
     def test_the_form_has_a_month_picker_and_both_buttons(self, login, alice, measure_a):
         page = login(alice).get(url("report_create", measure_a)).content.decode()
 
-        assert 'type="month"' in page
+        assert 'name="month"' in page and "placeholder=" in page
         assert 'name="save"' in page
         assert 'name="submit"' in page
         assert 'name="problems-TOTAL_FORMS"' in page
