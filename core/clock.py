@@ -5,6 +5,8 @@ as of a day in late 2020 — while the time of day stays real. Timestamps that r
 system (audit history, notifications sent, tokens, import jobs, sync cursors) keep ``timezone.now()``.
 """
 
+import contextlib
+import contextvars
 import datetime
 
 from django.conf import settings
@@ -16,9 +18,24 @@ def fixed_date() -> datetime.date | None:
     return settings.PORTAL_TODAY
 
 
+_held: contextvars.ContextVar[datetime.date | None] = contextvars.ContextVar("held_today", default=None)
+
+
 def today() -> datetime.date:
-    """Today in Asia/Shanghai (``settings.TIME_ZONE``), or ``PORTAL_TODAY``."""
-    return fixed_date() or timezone.localdate()
+    """Today in Asia/Shanghai (``settings.TIME_ZONE``), or ``PORTAL_TODAY``; inside ``one_day()``, the day it
+    was when that began."""
+    return _held.get() or fixed_date() or timezone.localdate()
+
+
+@contextlib.contextmanager
+def one_day():
+    """Work that must see a single day throughout, such as an import's check of every row: ``today()`` inside
+    is the day on entry, even past midnight (and is then answered without a time-zone conversion per call)."""
+    token = _held.set(today())
+    try:
+        yield
+    finally:
+        _held.reset(token)
 
 
 def now() -> datetime.datetime:

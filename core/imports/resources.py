@@ -149,6 +149,7 @@ class PortalModelResource(resources.ModelResource):
             for name, field in self.fields.items()
             if field in importable and not field.readonly and field.attribute
         ]
+        self._fields_by_columns: dict[tuple, list] = {}  # the rows of a file share their columns
 
     # Columns -------------------------------------------------------------------------------------------
 
@@ -413,7 +414,12 @@ class PortalModelResource(resources.ModelResource):
     # Helpers --------------------------------------------------------------------------------------------
 
     def _import_fields_in(self, row):
-        return [(name, field) for name, field in self._importable if field.column_name in row]
+        columns = tuple(row)
+        found = self._fields_by_columns.get(columns)
+        if found is None:
+            found = [(name, field) for name, field in self._importable if field.column_name in row]
+            self._fields_by_columns[columns] = found
+        return found
 
     @staticmethod
     def _is_m2m(field) -> bool:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.results import RowResult
 
+from core import clock
 from core.audit import set_actor
 
 from . import checked as kept
@@ -203,7 +204,7 @@ def run_import(
             payload.update(fingerprint=fingerprint, checked_at=timezone.now())
             outcome.checked = kept.dump(payload)
 
-        with set_actor(user):
+        with set_actor(user), clock.one_day():
             import_in_bulk(
                 resource,
                 dataset,
@@ -220,7 +221,7 @@ def run_import(
             outcome.checked = None
         return outcome
     resource.progress = progress
-    with set_actor(user), transaction.atomic():
+    with set_actor(user), clock.one_day(), transaction.atomic():
         result = resource.import_data(
             dataset,
             dry_run=dry_run,

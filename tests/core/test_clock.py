@@ -94,3 +94,18 @@ def test_the_default_week_is_the_last_full_one_in_the_current_year_else_the_year
     assert periods.default_week_start() == D(2020, 12, 21)  # 2020 is over: 21–27 December (the 31st is a Thursday)
     assert periods.default_week_start(2023) == D(2023, 12, 25)  # 31 December 2023 is a Sunday: its week is full
     assert periods.default_week_start(2026) == D(2026, 11, 30)  # the current year, asked for
+
+
+def test_one_day_holds_the_day_it_began_past_midnight():
+    before_midnight = datetime.datetime(2026, 12, 7, 23, 59, 59, tzinfo=SHANGHAI)
+    with time_machine.travel(before_midnight, tick=False) as traveller:
+        with clock.one_day():
+            traveller.shift(datetime.timedelta(seconds=2))
+            assert clock.today() == D(2026, 12, 7)
+        assert clock.today() == D(2026, 12, 8)
+
+
+def test_one_day_holds_the_demo_date_too(settings):
+    settings.PORTAL_TODAY = D(2020, 11, 30)
+    with clock.one_day():
+        assert clock.today() == D(2020, 11, 30)
