@@ -142,7 +142,8 @@ def is_night(moment: datetime.datetime) -> bool:
     return NIGHT_START_HOUR <= timezone.localtime(moment).hour < NIGHT_END_HOUR
 
 
-def _day_bounds(first: datetime.date, last: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+def day_bounds(first: datetime.date, last: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """From the start of ``first`` to the end of ``last`` (exclusive), in Asia/Shanghai."""
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
     end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
@@ -158,7 +159,7 @@ def rollup_rebuild(*, keys: Iterable[tuple[int, datetime.date]]) -> int:
         return 0
     vehicle_ids = {vehicle_id for vehicle_id, _day in keys}
     first, last = min(day for _v, day in keys), max(day for _v, day in keys)
-    start, end = _day_bounds(first, last)
+    start, end = day_bounds(first, last)
     vehicles = dict(Vehicle.objects.filter(pk__in=vehicle_ids).values_list("pk", "enterprise_id"))
     passenger = set(
         Vehicle.objects.filter(pk__in=vehicle_ids, vehicle_class__in=VehicleClass.passenger()).values_list(
