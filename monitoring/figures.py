@@ -97,13 +97,13 @@ def _month_q(month: datetime.date) -> Q:
 def _sums(month: datetime.date) -> dict:
     this, last = _month_q(month), _month_q(same_month_last_year(month))
     return {
-        "km": Sum("km", filter=this),
-        "alarms": Sum("alarms", filter=this),
-        "handled": Sum("handled", filter=this),
-        "handled_in_time": Sum("handled_in_time", filter=this),
-        "night_running": Count("pk", filter=this & Q(night_running=True)),
-        "km_last_year": Sum("km", filter=last),
-        "alarms_last_year": Sum("alarms", filter=last),
+        "month_km": Sum("km", filter=this),
+        "month_alarms": Sum("alarms", filter=this),
+        "month_handled": Sum("handled", filter=this),
+        "month_handled_in_time": Sum("handled_in_time", filter=this),
+        "month_night_running": Count("pk", filter=this & Q(night_running=True)),
+        "last_year_km": Sum("km", filter=last),
+        "last_year_alarms": Sum("alarms", filter=last),
     }
 
 
@@ -111,13 +111,13 @@ def _figure(label: str, alarm_query: dict, values: dict) -> Figure:
     return Figure(
         label=label,
         alarm_query=alarm_query,
-        km=values["km"] or Decimal("0"),
-        alarms=values["alarms"] or 0,
-        handled=values["handled"] or 0,
-        handled_in_time=values["handled_in_time"] or 0,
-        night_running=values["night_running"] or 0,
-        km_last_year=values["km_last_year"] or Decimal("0"),
-        alarms_last_year=values["alarms_last_year"] or 0,
+        km=values["month_km"] or Decimal("0"),
+        alarms=values["month_alarms"] or 0,
+        handled=values["month_handled"] or 0,
+        handled_in_time=values["month_handled_in_time"] or 0,
+        night_running=values["month_night_running"] or 0,
+        km_last_year=values["last_year_km"] or Decimal("0"),
+        alarms_last_year=values["last_year_alarms"] or 0,
     )
 
 
@@ -150,7 +150,7 @@ def by(*, user, month: datetime.date, dimension: str) -> list[Figure]:
     figures = [
         _figure(row[label], {parameter: row[key], "month": f"{month:%Y-%m}"}, row)
         for row in rows
-        if row["km"] or row["alarms"]
+        if row["month_km"] or row["month_alarms"]
     ]
     figures.sort(key=lambda figure: (-figure.km, figure.label))
     return figures
@@ -212,11 +212,22 @@ def _month_rows(rollups):
     rows = (
         rollups.annotate(month=TruncMonth("day"))
         .values("month")
-        .annotate(km=Sum("km"), alarms=Sum("alarms"), handled=Sum("handled"), in_time=Sum("handled_in_time"))
+        .annotate(
+            month_km=Sum("km"),
+            month_alarms=Sum("alarms"),
+            month_handled=Sum("handled"),
+            month_in_time=Sum("handled_in_time"),
+        )
         .order_by("month")
     )
     for row in rows:
-        yield row["month"], row["km"] or Decimal("0"), row["alarms"] or 0, row["handled"] or 0, row["in_time"] or 0
+        yield (
+            row["month"],
+            row["month_km"] or Decimal("0"),
+            row["month_alarms"] or 0,
+            row["month_handled"] or 0,
+            row["month_in_time"] or 0,
+        )
 
 
 @dataclass

@@ -10,6 +10,7 @@ from core.forms import BootstrapFormMixin
 from enterprises.models import Enterprise
 
 from .choices import AlarmType, HandlingStatus
+from .querysets import visible_enterprises
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -52,4 +53,4 @@ class AlarmFilterForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.restrict(user).order_by("name", "pk")
+        self.fields["enterprise"].queryset = visible_enterprises(user).order_by("name", "pk")

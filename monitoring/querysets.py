@@ -11,6 +11,8 @@ import datetime
 
 from django.db import models
 
+from enterprises.models import Enterprise
+
 
 def month_end(month: datetime.date) -> datetime.date:
     """The last day of ``month``'s calendar month."""
@@ -37,6 +39,11 @@ def may_change_drivers(user, enterprise) -> bool:
     return user.is_unit_member and enterprise.supervising_unit_id == user.unit_id
 
 
+def visible_enterprises(user):
+    """The enterprises whose monitoring data ``user`` may see."""
+    return restrict_by_enterprise(Enterprise.objects.all(), user, "view", "")
+
+
 def restrict_by_enterprise(queryset, user, action: str, enterprise_field: str):
     if not (user.is_authenticated and user.is_active):
         return queryset.none()
@@ -46,7 +53,8 @@ def restrict_by_enterprise(queryset, user, action: str, enterprise_field: str):
         if user.is_leader:
             return queryset
         if user.is_unit_member:
-            return queryset.filter(**{f"{enterprise_field}__supervising_unit_id": user.unit_id})
+            prefix = f"{enterprise_field}__" if enterprise_field else ""
+            return queryset.filter(**{f"{prefix}supervising_unit_id": user.unit_id})
     return queryset.none()
 
 
