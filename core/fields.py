@@ -82,6 +82,7 @@ def _add_constraint(cls, name: str, what: str, condition) -> None:
         return
     # Migrations read a model's constraints only when its Meta declares some: declare them for a Meta without.
     cls._meta.original_attrs.setdefault("constraints", cls._meta.constraints)
-    cls._meta.constraints.append(
-        models.CheckConstraint(condition=condition, name=f"{cls._meta.app_label}_{cls._meta.model_name}_{name}_{what}")
-    )
+    constraint_name = f"{cls._meta.app_label}_{cls._meta.model_name}_{name}_{what}"
+    if any(constraint.name == constraint_name for constraint in cls._meta.constraints):
+        return  # a migration's model that declares it already (a new model's CreateModel): not twice
+    cls._meta.constraints.append(models.CheckConstraint(condition=condition, name=constraint_name))

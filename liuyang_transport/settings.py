@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "safety",
     "inspections",
     "emergency",
+    "monitoring",
     "reminders",
     "api",
     "dashboard",
@@ -228,6 +229,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 REMINDERS_OFFSETS = (7, 3, 1, 0)  # days before the due date
 REMINDERS_OVERDUE_EVERY = 3  # working days between overdue reminders
 REMINDERS_ESCALATE_AFTER = 7  # working days overdue before the unit head and the overseeing leader are told
+# 两客一危 monitoring: an alarm handled within this many minutes of its start counts for 处置率.
+MONITORING_HANDLING_MINUTES = env_int("MONITORING_HANDLING_MINUTES", 30)
 REMINDERS_MONTHLY_REPORT_DAY = env_int("REMINDERS_MONTHLY_REPORT_DAY", 25)  # last month's progress due by this day
 REMINDERS_EMAIL_BATCH = env_int("REMINDERS_EMAIL_BATCH", 100)  # users per e-mail task
 REMINDERS_WEBHOOK_TIMEOUT = env_int("REMINDERS_WEBHOOK_TIMEOUT", 5)  # seconds per try

@@ -12,6 +12,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("public/draws/", include("inspections.public_urls")),
     path("emergency/", include("emergency.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("reminders/", include("reminders.urls")),
     path("api/", include("api.urls")),
     path("dashboard/", include("dashboard.urls")),

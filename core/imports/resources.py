@@ -247,6 +247,11 @@ class PortalModelResource(resources.ModelResource):
         """A short name of what a row is about, for the preview (override)."""
         return ""
 
+    def import_notes(self) -> list[str]:
+        """What the user should know about the rows just checked but does not stop the import (e.g. how many
+        repeated rows were merged); shown with the preview's warnings (override)."""
+        return []
+
     # Export --------------------------------------------------------------------------------------------
 
     def export_field(self, field, instance, **kwargs):

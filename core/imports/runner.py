@@ -216,6 +216,7 @@ def run_import(
                 keep_rows=getattr(settings, "IMPORT_BACKGROUND_ROWS", 1000),
                 keep=keep if keep_check else None,
             )
+        outcome.warnings.extend(Issue(None, "", note) for note in resource.import_notes())
         if not outcome.ok and outcome.checked is not None:
             outcome.checked.close()
             outcome.checked = None
@@ -231,6 +232,7 @@ def run_import(
             sheet_rows=sheet_rows,
         )
         _collect(resource, dataset, sheet_rows, result, outcome)
+        outcome.warnings.extend(Issue(None, "", note) for note in resource.import_notes())
         if dry_run or not outcome.ok:
             transaction.set_rollback(True)
         elif before_commit is not None:
