@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "inspections",
     "emergency",
     "reminders",
+    "events",
     "api",
     "dashboard",
     "todo",
