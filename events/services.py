@@ -21,7 +21,8 @@ def item_key(obj) -> str:
 
 
 def event_raise(*, kind: str, obj, recipients: Iterable, title: str, url: str = "", unit=None) -> Event | None:
-    """Record that ``kind`` happened to ``obj`` for ``recipients`` (users or their primary keys), in the current
+    """Record that ``kind`` happened to ``obj`` for ``recipients`` (users or their primary keys; ``unit``: the
+    responsible unit or its primary key), in the current
     transaction; its dispatch is queued after the commit. Nobody to tell: nothing is recorded (None)."""
     ids = sorted({getattr(person, "pk", person) for person in recipients})
     if not ids:
@@ -31,7 +32,7 @@ def event_raise(*, kind: str, obj, recipients: Iterable, title: str, url: str = 
         item_key=item_key(obj),
         title=str(title)[:300],
         url=(url or obj.get_absolute_url())[:300],
-        unit=unit,
+        unit_id=getattr(unit, "pk", unit),
         recipient_ids=ids,
     )
     transaction.on_commit(lambda: queue_dispatch(event.pk))
