@@ -9,6 +9,8 @@ and the model an ``author``. Two rules live here for both apps: nobody reviews a
 after the current one (``check_month``, which the create and update services and the imports call)."""
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,6 +20,42 @@ from . import clock
 from .audit import set_actor
 from .choices import ReviewState
 from .models import MonthlyReview
+
+
+@dataclass(frozen=True)
+class ReviewEvents:
+    """The events an app's review steps raise (``events.choices.EventKind`` values), and the unit whose head
+    reviews an entry (``unit_id(entry)``: the measure's lead unit, the project's responsible unit)."""
+
+    submitted: str
+    returned: str
+    accepted: str
+    unit_id: Callable[[MonthlyReview], int | None]
+
+
+def review_notify(entry: MonthlyReview, events: ReviewEvents) -> None:
+    """Inside the step's transaction, tell whom the entry's new state concerns: submitted → the people of its
+    unit who may review it now (``awaiting_review``: the head, never the author); returned (with the reason) or
+    accepted → its author, if they may still see it."""
+    from events.services import candidates, event_raise
+
+    model = type(entry)
+    unit_id = events.unit_id(entry)
+    if entry.state == ReviewState.SUBMITTED:
+        people = candidates(units=[unit_id])
+        recipients = [p for p in people if awaiting_review(model.objects, p).filter(pk=entry.pk).exists()]
+        kind, title = events.submitted, _("%(entry)s is submitted for your review.") % {"entry": entry}
+    elif entry.state in (ReviewState.RETURNED, ReviewState.ACCEPTED):
+        people = candidates(users=[entry.author_id])
+        recipients = [p for p in people if model.objects.restrict(p).filter(pk=entry.pk).exists()]
+        if entry.state == ReviewState.RETURNED:
+            kind = events.returned
+            title = _("%(entry)s was returned: %(reason)s") % {"entry": entry, "reason": entry.return_reason}
+        else:
+            kind, title = events.accepted, _("%(entry)s was accepted.") % {"entry": entry}
+    else:
+        return
+    event_raise(kind=kind, obj=entry, recipients=recipients, title=title, unit=unit_id)
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
@@ -54,8 +92,9 @@ def review_mark_submitted(entry: MonthlyReview) -> None:
     entry.return_reason = ""
 
 
-def review_submit(*, user, entry: MonthlyReview, refused: str) -> MonthlyReview:
-    """The author's unit submits a draft or returned ``entry``; ``refused`` is the message when it may not."""
+def review_submit(*, user, entry: MonthlyReview, refused: str, events: ReviewEvents) -> MonthlyReview:
+    """The author's unit submits a draft or returned ``entry``; ``refused`` is the message when it may not. The
+    reviewers are told (``events``)."""
     model = type(entry)
     if not model.objects.restrict(user, "change").filter(pk=entry.pk).exists():
         raise PermissionDenied(refused)
@@ -63,6 +102,7 @@ def review_submit(*, user, entry: MonthlyReview, refused: str) -> MonthlyReview:
         entry = model.objects.select_for_update().get(pk=entry.pk)
         review_mark_submitted(entry)
         entry.save(update_fields=["state", "submitted_at", "return_reason", "updated_at"])
+        review_notify(entry, events)
     return entry
 
 
@@ -88,10 +128,11 @@ def review_take_up(
     return locked
 
 
-def review_accept(entry: MonthlyReview) -> None:
-    """Accept an entry taken up with ``review_take_up`` (采纳)."""
+def review_accept(entry: MonthlyReview, *, events: ReviewEvents) -> None:
+    """Accept an entry taken up with ``review_take_up`` (采纳); its author is told."""
     entry.state = ReviewState.ACCEPTED
     entry.save(update_fields=["state", "reviewed_by", "reviewed_at", "updated_at"])
+    review_notify(entry, events)
 
 
 def review_reason(reason: str, *, missing: str) -> str:
@@ -102,8 +143,9 @@ def review_reason(reason: str, *, missing: str) -> str:
     return reason
 
 
-def review_return(entry: MonthlyReview, *, reason: str) -> None:
-    """Return an entry taken up with ``review_take_up`` to its author with ``reason`` (退回)."""
+def review_return(entry: MonthlyReview, *, reason: str, events: ReviewEvents) -> None:
+    """Return an entry taken up with ``review_take_up`` to its author with ``reason`` (退回); the author is told."""
     entry.state = ReviewState.RETURNED
     entry.return_reason = reason
     entry.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at", "updated_at"])
+    review_notify(entry, events)

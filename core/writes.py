@@ -89,6 +89,11 @@ class Writes:
         """``load(*args)``: a figure the service reads from the database to apply a rule (``name`` says which)."""
         return load(*args)
 
+    def notify(self, raise_events: Callable[[], None]) -> None:
+        """Raise the write's workflow events (``raise_events()``, which writes the outbox rows ``events.services``
+        dispatches after the commit) inside its transaction."""
+        raise_events()
+
 
 class CheckWrites(Writes):
     """A service run that checks and writes nothing: the permissions, rules and model validation of a write, for a
@@ -112,6 +117,9 @@ class CheckWrites(Writes):
 
     def save_parts(self, save: Callable[[], None]) -> None:
         pass
+
+    def notify(self, raise_events: Callable[[], None]) -> None:
+        pass  # nothing was written: nothing happened
 
 
 class RowCheckWrites(CheckWrites):

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "emergency",
     "monitoring",
     "reminders",
+    "events",
     "api",
     "dashboard",
     "todo",

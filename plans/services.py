@@ -14,10 +14,12 @@ from core import clock
 from core.audit import set_actor
 from core.permissions import require_in
 from core.reviews import (
+    ReviewEvents,
     check_month,
     first_of_month,
     review_accept,
     review_mark_submitted,
+    review_notify,
     review_reason,
     review_return,
     review_submit,
@@ -25,6 +27,8 @@ from core.reviews import (
 )
 from core.uploads import check_attachment, stored_file_create
 from core.writes import Writes
+from events.choices import EventKind
+from events.services import candidates, event_raise, who_may
 
 from .choices import MeasureStatus, ReportState
 from .models import (
@@ -38,6 +42,14 @@ from .models import (
     WorkPlan,
 )
 from .parsing import ParsedPlan
+
+#: What the review steps of a progress report raise; its lead unit's head reviews it.
+REPORT_EVENTS = ReviewEvents(
+    submitted=EventKind.REPORT_SUBMITTED,
+    returned=EventKind.REPORT_RETURNED,
+    accepted=EventKind.REPORT_ACCEPTED,
+    unit_id=lambda report: report.measure.lead_unit_id,
+)
 
 
 @dataclass(frozen=True)
@@ -113,7 +125,19 @@ def measure_supervise(*, user, measure: Measure, note: str) -> Measure:
         measure.supervised_by = user
         measure.supervision_note = note.strip()
         measure.save(update_fields=["supervised_at", "supervised_by", "supervision_note", "updated_at"])
+        _supervision_event(
+            measure,
+            EventKind.SUPERVISION_PLACED,
+            _("%(measure)s is under supervision (督办): %(note)s")
+            % {"measure": measure, "note": measure.supervision_note},
+        )
     return measure
+
+
+def _supervision_event(measure: Measure, kind: str, title: str) -> None:
+    """Tell the lead unit's staff and head, those the measure's ``change`` rule lets act on it."""
+    people = who_may(Measure.objects, "change", measure, candidates(units=[measure.lead_unit_id]))
+    event_raise(kind=kind, obj=measure, recipients=people, title=title, unit=measure.lead_unit_id)
 
 
 def measure_supervision_note_add(*, user, measure: Measure, text: str) -> Measure:
@@ -141,6 +165,11 @@ def measure_end_supervision(*, user, measure: Measure) -> Measure:
         measure.supervised_by = None
         measure.supervision_note = ""
         measure.save(update_fields=["supervised_at", "supervised_by", "supervision_note", "updated_at"])
+        _supervision_event(
+            measure,
+            EventKind.SUPERVISION_LIFTED,
+            _("%(measure)s is no longer under supervision.") % {"measure": measure},
+        )
     return measure
 
 
@@ -213,6 +242,8 @@ def progress_report_create(
         report.full_clean()
         report.save()
         _save_report_parts(user=user, report=report, problems=problems, attachments=attachments)
+        if submit:
+            review_notify(report, REPORT_EVENTS)
     return report
 
 
@@ -238,11 +269,15 @@ def progress_report_update(
         report.full_clean()
         report.save()
         _save_report_parts(user=user, report=report, problems=problems, attachments=attachments)
+        if submit:
+            review_notify(report, REPORT_EVENTS)
     return report
 
 
 def progress_report_submit(*, user, report: ProgressReport) -> ProgressReport:
-    return review_submit(user=user, entry=report, refused=_("This report can no longer be submitted."))
+    return review_submit(
+        user=user, entry=report, refused=_("This report can no longer be submitted."), events=REPORT_EVENTS
+    )
 
 
 def _review(*, user, report: ProgressReport) -> ProgressReport:
@@ -260,7 +295,7 @@ def progress_report_accept(*, user, report: ProgressReport) -> ProgressReport:
     """The unit head accepts a report (采纳). The measure takes the progress of its latest accepted month."""
     with set_actor(user), transaction.atomic():
         report = _review(user=user, report=report)
-        review_accept(report)
+        review_accept(report, events=REPORT_EVENTS)
         later_accepted = report.measure.reports.filter(state=ReportState.ACCEPTED, month__gt=report.month).exists()
         if not later_accepted:
             _measure_take_progress(report.measure, report.progress)
@@ -281,7 +316,7 @@ def progress_report_return(*, user, report: ProgressReport, reason: str) -> Prog
     reason = review_reason(reason, missing=_("Give the reason for returning the report."))
     with set_actor(user), transaction.atomic():
         report = _review(user=user, report=report)
-        review_return(report, reason=reason)
+        review_return(report, reason=reason, events=REPORT_EVENTS)
     return report
 
 

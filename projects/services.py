@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from core.audit import set_actor
 from core.permissions import require_in
 from core.reviews import (
+    ReviewEvents,
     check_month,
     first_of_month,
     review_accept,
     review_mark_submitted,
+    review_notify,
     review_reason,
     review_return,
     review_submit,
@@ -26,6 +28,7 @@ from core.reviews import (
 )
 from core.uploads import check_photo, stored_file_create
 from core.writes import Writes, refusal
+from events.choices import EventKind
 
 from .models import (
     Blocker,
@@ -36,6 +39,14 @@ from .models import (
     ProgressPhoto,
     Project,
     ProjectListing,
+)
+
+#: What the review steps of a month's progress raise; the project's responsible unit's head reviews it.
+PROGRESS_EVENTS = ReviewEvents(
+    submitted=EventKind.PROGRESS_SUBMITTED,
+    returned=EventKind.PROGRESS_RETURNED,
+    accepted=EventKind.PROGRESS_ACCEPTED,
+    unit_id=lambda progress: progress.project.responsible_unit_id,
 )
 
 
@@ -310,6 +321,8 @@ def progress_create(
         writes.clean(progress)
         writes.save(progress)
         writes.save_parts(lambda: _save_parts(user=user, progress=progress, blockers=blockers, photos=photos))
+        if submit:
+            writes.notify(lambda: review_notify(progress, PROGRESS_EVENTS))
     return progress
 
 
@@ -346,11 +359,15 @@ def progress_update(
         progress.full_clean()
         progress.save()
         _save_parts(user=user, progress=progress, blockers=blockers, photos=photos)
+        if submit:
+            review_notify(progress, PROGRESS_EVENTS)
     return progress
 
 
 def progress_submit(*, user, progress: MonthlyProgress) -> MonthlyProgress:
-    return review_submit(user=user, entry=progress, refused=_("This progress can no longer be submitted."))
+    return review_submit(
+        user=user, entry=progress, refused=_("This progress can no longer be submitted."), events=PROGRESS_EVENTS
+    )
 
 
 def _review(*, user, progress: MonthlyProgress) -> MonthlyProgress:
@@ -366,7 +383,7 @@ def progress_accept(*, user, progress: MonthlyProgress) -> MonthlyProgress:
     """The head of the responsible unit accepts a month's progress (采纳)."""
     with set_actor(user), transaction.atomic():
         progress = _review(user=user, progress=progress)
-        review_accept(progress)
+        review_accept(progress, events=PROGRESS_EVENTS)
     return progress
 
 
@@ -375,5 +392,5 @@ def progress_return(*, user, progress: MonthlyProgress, reason: str) -> MonthlyP
     reason = review_reason(reason, missing=_("Give the reason for returning the progress."))
     with set_actor(user), transaction.atomic():
         progress = _review(user=user, progress=progress)
-        review_return(progress, reason=reason)
+        review_return(progress, reason=reason, events=PROGRESS_EVENTS)
     return progress

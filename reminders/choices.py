@@ -10,6 +10,7 @@ class ReminderKind(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     ESCALATED = "escalated", _("Escalated")
     NOTICE = "notice", _("Notice")
+    EVENT = "event", _("Workflow event")
 
 
 class DeliveryState(models.TextChoices):

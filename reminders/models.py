@@ -103,6 +103,15 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
     )
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("workflow event"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        help_text=_("The workflow event told (none: a deadline reminder)."),
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -112,13 +121,22 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "source", "item_key", "kind", "day"], name="%(app_label)s_%(class)s_once_a_day"
+                fields=["recipient", "source", "item_key", "kind", "day"],
+                condition=Q(event__isnull=True),
+                name="%(app_label)s_%(class)s_once_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "event"],
+                condition=Q(event__isnull=False),
+                name="%(app_label)s_%(class)s_once_an_event",
             ),
         ]
         indexes = [
             models.Index(fields=["recipient", "-created_at", "-id"], name="reminders_notif_recipient_list"),
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="reminders_notif_unread"),
             models.Index(fields=["recipient"], condition=Q(email_pending=True), name="reminders_notif_email_pending"),
+            # The bell's one line per item: the item's latest notification.
+            models.Index(fields=["recipient", "source", "item_key", "-day", "-id"], name="reminders_notif_item_latest"),
         ]
 
     def __str__(self):

@@ -12,12 +12,16 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core import clock
 from core.audit import set_actor
 from core.uploads import check_photo, stored_file_create
 from core.writes import Writes
+from events.choices import EventKind
+from events.services import candidates, event_raise, who_may
+from organisation.models import User
 
 from .choices import TRANSITIONS, HazardAction, HazardLevel, HazardStatus, PhotoKind
 from .models import Hazard, HazardCodeCounter, HazardLedger, HazardPhoto, HazardTransition, hazard_code
@@ -250,7 +254,35 @@ def _transition(*, user, hazard: Hazard, action: str, note: str, apply=None) -> 
         locked.full_clean()
         locked.save()
         _record_step(locked, action, from_status, user, now, note)
+        _step_events(locked, action, note)
     return locked
+
+
+def _step_events(hazard: Hazard, action: str, note: str) -> None:
+    """Tell whom a step hands the hazard to, by the rules of ``hazard_rule``: a reported rectification → those who
+    may verify it (the safety-supervising units' members, the responsible unit's head; never its reporter) and,
+    for a hazard that is or was major, the leaders who may sign it off; a failed verification → the rectifier."""
+    unit = hazard.responsible_unit_id
+    if action == HazardAction.REPORT:
+        people = candidates(
+            units=[unit], q=Q(unit__supervises_safety=True, role__in=(User.Role.STAFF, User.Role.UNIT_HEAD))
+        )
+        title = _("Hazard %(hazard)s: the rectification is reported, to verify.") % {"hazard": hazard}
+        event_raise(
+            kind=EventKind.RECTIFICATION_REPORTED,
+            obj=hazard,
+            recipients=who_may(Hazard.objects, "verify", hazard, people),
+            title=title,
+            unit=unit,
+        )
+        if hazard.needs_sign_off:
+            leaders = who_may(Hazard.objects, "sign_off", hazard, candidates(q=Q(role=User.Role.LEADER)))
+            title = _("Major hazard %(hazard)s needs your sign-off.") % {"hazard": hazard}
+            event_raise(kind=EventKind.SIGN_OFF_NEEDED, obj=hazard, recipients=leaders, title=title, unit=unit)
+    elif action == HazardAction.FAIL:
+        rectifier = who_may(Hazard.objects, "report", hazard, candidates(users=[hazard.rectification_reported_by_id]))
+        title = _("Hazard %(hazard)s failed verification: %(reason)s") % {"hazard": hazard, "reason": note}
+        event_raise(kind=EventKind.VERIFICATION_FAILED, obj=hazard, recipients=rectifier, title=title, unit=unit)
 
 
 def hazard_start_rectification(*, user, hazard: Hazard, note: str = "") -> Hazard:

@@ -303,10 +303,13 @@ def _finish(job, outcome: ImportOutcome, state: str, message: str = "") -> int:
         "finished_at": timezone.now(),
         "updated_at": timezone.now(),
     }
-    changed = ImportJob.objects.filter(pk=job.pk, state=JobState.RUNNING, attempt=job.attempt).update(**values)
+    with transaction.atomic():  # the job's end and its owner's event together (in the import's, when confirming)
+        changed = ImportJob.objects.filter(pk=job.pk, state=JobState.RUNNING, attempt=job.attempt).update(**values)
+        if changed == 1:
+            before = {name: getattr(job, name) for name in ("state", "rows_created", "rows_updated", "rows_refused")}
+            _log(job, {name: [before[name], values[name]] for name in before if before[name] != values[name]})
+            _job_event(job, state, message, problems=values["issue_count"])
     if changed == 1:
-        before = {name: getattr(job, name) for name in ("state", "rows_created", "rows_updated", "rows_refused")}
-        _log(job, {name: [before[name], values[name]] for name in before if before[name] != values[name]})
         with contextlib.suppress(*CACHE_ERRORS):  # the page shows a finished job's row, not the cache
             cache.delete(progress_key(job.pk))
     return changed
@@ -316,10 +319,33 @@ def _fail(job_id: int, message: str, *, attempt: int) -> None:
     ImportJob = _job_model()
     jobs = ImportJob.objects.filter(pk=job_id, state=JobState.RUNNING, attempt=attempt)
     now = timezone.now()
-    if jobs.update(state=JobState.FAILED, message=message, finished_at=now, updated_at=now) == 1:
-        job = ImportJob.objects.select_related("user").get(pk=job_id)
-        with set_actor(job.user):
-            _log(job, {"state": [JobState.RUNNING, JobState.FAILED], "message": ["", message]})
+    with transaction.atomic():
+        if jobs.update(state=JobState.FAILED, message=message, finished_at=now, updated_at=now) == 1:
+            job = ImportJob.objects.select_related("user").get(pk=job_id)
+            with set_actor(job.user):
+                _log(job, {"state": [JobState.RUNNING, JobState.FAILED], "message": ["", message]})
+            _job_event(job, JobState.FAILED, message)
+
+
+def _job_event(job, state: str, message: str, *, problems: int = 0) -> None:
+    """Tell the job's owner (if they may still see it) that it finished — checked, waiting for their
+    confirmation, or imported — or failed."""
+    from events.choices import EventKind
+    from events.services import candidates, event_raise, who_may
+
+    owner = who_may(_job_model().objects, "view", job, candidates(users=[job.user_id]))
+    if state == JobState.FAILED:
+        kind = EventKind.IMPORT_FAILED
+        title = _("Import of %(file)s failed: %(message)s") % {"file": job.file_name, "message": message}
+    elif job.phase == JobPhase.CONFIRM:
+        kind, title = EventKind.IMPORT_FINISHED, _("%(file)s is imported.") % {"file": job.file_name}
+    elif problems:
+        kind = EventKind.IMPORT_FAILED
+        title = _("%(file)s is checked: it has problems to correct.") % {"file": job.file_name}
+    else:
+        kind = EventKind.IMPORT_FINISHED
+        title = _("%(file)s is checked: confirm its import.") % {"file": job.file_name}
+    event_raise(kind=kind, obj=job, recipients=owner, title=title)
 
 
 def _log(job, changes: dict) -> None:
