@@ -1,41 +1,40 @@
-"""Benchmark: the leadership dashboard at province scale (prints figures; not a test).
+"""Benchmark: the leadership dashboard at 1 county and at N counties, in the same run (prints figures; not a test).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/liuyang_dashboard_bench \
-        .venv/bin/python benchmarks/dashboard.py [--counties 100] [--requests 30] [--briefing]
+    ONE_COUNTY_DATABASE_URL=postgres://postgres@127.0.0.1:5432/liuyang_dashboard_bench1 \
+        .venv/bin/python benchmarks/dashboard.py [--counties 20] [--requests 30] [--briefing]
 
-Needs PostgreSQL (DATABASE_URL). Generates the scale data (``manage.py generate_scale_data --counties N``) when the
-database holds less than that, then requests /dashboard/ as a logged-in leader through Django's test client:
+Two PostgreSQL databases: ``DATABASE_URL`` is filled with ``generate_scale_data --counties N`` and
+``ONE_COUNTY_DATABASE_URL`` with one county, when they hold less (both migrated first, ``VACUUM ANALYZE`` after
+generating: the generator leaves no statistics, autovacuum gives them to a live database). Each database is measured
+in its own process, through Django's test client as a leader:
 
-- cold: the cache generation is renewed before each request (as after any audited write), so every request counts
-  all the figures (``dashboard.selectors.dashboard_figures``);
-- warm: the figures come from the cache (what leaders see between writes).
+- cold: the cache generation is renewed before each request (as after any audited write or on a new day), so every
+  request counts all the figures (``dashboard.selectors.dashboard_figures``) and renders them;
+- warm: the figures come from the cache (what leaders see between writes);
+- the queries of a cold and a warm request, and the page's weight (the HTML of ``/dashboard/``; the long lists it
+  loads on demand are measured apart: the key tasks' and the units' first pages);
+- each section's queries, counted (median of 5).
 
-It prints p50/p99 of each, the queries of a cold and a warm request, and the time of each section's queries.
-After generating the data it runs ``VACUUM ANALYZE`` (the generator does not; autovacuum does on a live database):
-without statistics the planner misjudges the joins, and without the visibility map every scan checks each row.
-The year's hazards are counted whole by a sequential scan of the table (≈ 120 ms at 500,000 hazards); an index
-``safety_hazard (found_on) INCLUDE (field, level, status, deadline)`` answers the same query from the index alone
-(≈ 100 ms less on the page, measured with raw SQL: the safety app owns that decision).
-``--briefing`` also times the weekly briefing's .xlsx and PDF.
-Drop the database when done: ``dropdb -h 127.0.0.1 -U postgres liuyang_dashboard_bench``.
+The figures at N counties are printed beside the 1-county ones with their ratio: a flat page stays near 1×.
+``--briefing`` also times the weekly briefing's .xlsx and PDF (at N counties).
+Drop the databases when done (``dropdb -h 127.0.0.1 -U postgres liuyang_dashboard_bench``, …).
 """
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-from core import clock, periods
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup_django():
+def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (e.g. liuyang_dashboard_bench).")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liuyang_transport.settings")
     import django
 
@@ -53,39 +52,18 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def milliseconds(values: list[float]) -> str:
-    return f"p50 {percentile(values, 0.5) * 1000:7.1f} ms   p99 {percentile(values, 0.99) * 1000:7.1f} ms"
-
-
 def ensure_data(counties: int) -> None:
     from django.core.management import call_command
-
-    from safety.models import Hazard
-
-    have = Hazard.objects.count()
-    if have >= counties * 4000:
-        print(f"scale data present: {have:,} hazards")
-        return
-    print(f"generating scale data for {counties} counties (this takes a few minutes) …", flush=True)
-    started = time.perf_counter()
-    call_command("generate_scale_data", counties=counties, verbosity=0)
-    print(f"  generated in {time.perf_counter() - started:.0f} s")
     from django.db import connection
 
+    from organisation.scale import last_county_index
+
+    have = last_county_index()
+    if have >= counties:
+        return
+    call_command("generate_scale_data", counties=counties - have, verbosity=0)
     with connection.cursor() as cursor:
-        # Statistics and the visibility map, as autovacuum gives a live database after a bulk load: without them
-        # the planner misjudges the joins and every scan checks each row's visibility.
         cursor.execute("VACUUM ANALYZE")
-
-
-def sizes() -> None:
-    from inspections.models import Draw, Inspection
-    from plans.models import Measure
-    from projects.models import MonthlyProgress, Project
-    from safety.models import Hazard
-
-    for model in (Hazard, Project, MonthlyProgress, Measure, Inspection, Draw):
-        print(f"  {model._meta.label:28} {model.objects.count():>10,}")
 
 
 def request_times(client, url: str, count: int, *, cold: bool) -> list[float]:
@@ -103,39 +81,43 @@ def request_times(client, url: str, count: int, *, cold: bool) -> list[float]:
     return times
 
 
-def queries_of(client, url: str) -> int:
+def queries_and_weight(client, url: str) -> tuple[int, float]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return len(queries)
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries), len(response.content) / 1024
 
 
-def section_times(year: int) -> None:
-
+def section_times(year: int) -> dict:
+    from core import clock
     from dashboard import selectors
 
     today = clock.today()
     sections = {
-        "key tasks (1 query)": lambda: selectors.key_task_figures(year, today),
-        "units (4 queries)": lambda: selectors.unit_figures(year, today),
-        "projects (5 queries)": lambda: selectors.project_figures(year, today),
-        "safety (3 queries)": lambda: selectors.safety_figures(year, today),
-        "years (2 queries)": lambda: selectors.dashboard_years(today),
+        "key tasks": lambda: selectors.key_task_figures(year, today),
+        "units": lambda: selectors.unit_figures(year, today),
+        "projects": lambda: selectors.project_figures(year, today),
+        "safety": lambda: selectors.safety_figures(year, today),
+        "years": lambda: selectors.dashboard_years(today),
     }
+    figures = {}
     for name, run in sections.items():
         times = []
         for _ in range(5):
             started = time.perf_counter()
             run()
             times.append(time.perf_counter() - started)
-        print(f"  {name:24} median {statistics.median(times) * 1000:7.1f} ms")
+        figures[f"section {name}"] = statistics.median(times) * 1000
+    return figures
 
 
-def briefing_times() -> None:
+def briefing_times() -> str:
     import datetime
 
+    from core import clock
     from dashboard import briefing
 
     today = clock.today()
@@ -149,50 +131,96 @@ def briefing_times() -> None:
     started = time.perf_counter()
     pdf = briefing.briefing_pdf(data)
     written_pdf = time.perf_counter() - started
-    print(
-        f"  week of {week}: read {read * 1000:.0f} ms; .xlsx {len(xlsx) / 1024:.0f} KiB in {written_xlsx * 1000:.0f} ms;"
+    return (
+        f"week of {week}: read {read * 1000:.0f} ms; .xlsx {len(xlsx) / 1024:.0f} KiB in {written_xlsx * 1000:.0f} ms;"
         f" PDF {len(pdf) / 1024:.0f} KiB in {written_pdf * 1000:.0f} ms"
         f" ({len(data.overdue_measures)} overdue measures, {len(data.behind_schedule)} projects behind schedule)"
     )
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--counties", type=int, default=100)
-    parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--briefing", action="store_true", help="also time the weekly briefing")
-    args = parser.parse_args()
-
+def measure(counties: int, requests: int, with_briefing: bool) -> dict:
+    """Run in a child process, on its own DATABASE_URL: the dashboard's figures, as JSON on stdout."""
     setup_django()
     from django.test import Client
+    from django.urls import NoReverseMatch, reverse
 
+    from core import periods
+    from dashboard.cache import new_generation
     from organisation.models import User
+    from safety.models import Hazard
 
-    ensure_data(args.counties)
-    sizes()
-    leader = User.objects.filter(role=User.Role.LEADER, is_active=True).first()
-    if leader is None:
-        leader = User.objects.create(username="bench-leader", role=User.Role.LEADER)
+    ensure_data(counties)
+    leader = User.objects.filter(role=User.Role.LEADER, is_active=True).order_by("pk").first()
     client = Client()
     client.force_login(leader)
     year = periods.default_year()
     url = f"/dashboard/?year={year}"
-    client.get(url)  # warm up the process (imports, templates)
-
-    print(f"\n/dashboard/ for {year} as leader {leader.username}, {args.requests} requests each")
-    cold = request_times(client, url, args.requests, cold=True)
-    print(f"  cold (figures counted each time): {milliseconds(cold)}")
-    warm = request_times(client, url, args.requests, cold=False)
-    print(f"  warm (figures from the cache):    {milliseconds(warm)}")
-    from dashboard.cache import new_generation
-
+    client.get(url)  # warm up the process (imports, templates, the first plan of each query)
+    cold = request_times(client, url, requests, cold=True)
+    warm = request_times(client, url, requests, cold=False)
     new_generation()
-    print(f"  queries: cold {queries_of(client, url)}, warm {queries_of(client, url)}")
-    print("\nsections, counted (cold):")
-    section_times(year)
-    if args.briefing:
-        print("\nweekly briefing:")
-        briefing_times()
+    cold_queries, weight = queries_and_weight(client, url)
+    warm_queries, _ = queries_and_weight(client, url)
+    figures = {
+        "hazards": Hazard.objects.count(),
+        "cold p50": percentile(cold, 0.5) * 1000,
+        "cold p99": percentile(cold, 0.99) * 1000,
+        "warm p50": percentile(warm, 0.5) * 1000,
+        "warm p99": percentile(warm, 0.99) * 1000,
+        "cold queries": cold_queries,
+        "warm queries": warm_queries,
+        "page KB": weight,
+    }
+    for name in ("key_tasks", "units"):
+        try:
+            part = reverse(f"dashboard:{name}")
+        except NoReverseMatch:  # before the lists were loaded on demand
+            continue
+        figures[f"{name} page KB"] = queries_and_weight(client, f"{part}?year={year}")[1]
+    figures.update(section_times(year))
+    if with_briefing:
+        figures["briefing"] = briefing_times()
+    return figures
+
+
+def run_child(url: str, counties: int, requests: int, with_briefing: bool) -> dict:
+    environment = {**os.environ, "DATABASE_URL": url}
+    command = [sys.executable, __file__, "--child", "--counties", str(counties), "--requests", str(requests)]
+    if with_briefing:
+        command.append("--briefing")
+    output = subprocess.run(command, env=environment, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--counties", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--briefing", action="store_true", help="also time the weekly briefing")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.counties, args.requests, args.briefing)))
+        return
+    many_url, one_url = os.environ.get("DATABASE_URL", ""), os.environ.get("ONE_COUNTY_DATABASE_URL", "")
+    if not (many_url.startswith("postgres") and one_url.startswith("postgres")) or many_url == one_url:
+        sys.exit("Set DATABASE_URL and ONE_COUNTY_DATABASE_URL to two different PostgreSQL databases.")
+    print(f"measuring 1 county and {args.counties} counties, {args.requests} requests each …", flush=True)
+    one = run_child(one_url, 1, args.requests, False)
+    many = run_child(many_url, args.counties, args.requests, args.briefing)
+    print(f"hazards: {one['hazards']:,} (1 county) / {many['hazards']:,} ({args.counties} counties)")
+    header = f"{'/dashboard/':22} {'1 county':>10} {f'{args.counties} counties':>12} {'ratio':>7}"
+    print(header)
+    print("-" * len(header))
+    for figure in many:
+        if figure in ("hazards", "briefing") or figure not in one:
+            continue
+        unit = "KB" if figure.endswith("KB") else "" if figure.endswith("queries") else "ms"
+        small, large = one[figure], many[figure]
+        ratio = f"{large / small:6.2f}×" if small else "      —"
+        print(f"{figure:22} {small:8.1f}{unit:>2} {large:10.1f}{unit:>2} {ratio}")
+    if "briefing" in many:
+        print(f"weekly briefing ({args.counties} counties): {many['briefing']}")
 
 
 if __name__ == "__main__":

@@ -82,21 +82,44 @@ def get_or_compute(parts: tuple, compute: Callable):
     return value, False
 
 
+def figures(year: int, today: datetime.date):
+    """The dashboard's figures for ``year`` (``selectors.dashboard_figures``), from the cache when this generation
+    has them: the page and the rows it loads on demand read the same counts. Returns ``(figures, from_cache)``."""
+    from . import selectors
+
+    return get_or_compute(("figures", year, today.isoformat()), lambda: selectors.dashboard_figures(year, today))
+
+
 def figures_html(year: int, today: datetime.date, language: str) -> tuple[str, bool]:
     """The dashboard's figures for ``year`` as HTML, from the cache when this generation has them. Returns
     ``(html, from_cache)``."""
     from . import selectors
 
     def render() -> str:
-        figures = selectors.dashboard_figures(year, today)
+        counted, _ = figures(year, today)
         context = {
-            "figures": figures,
-            "charts": selectors.dashboard_chart_data(figures),
+            "figures": counted,
+            "key_tasks": selectors.first_rows(counted.key_tasks),
+            "units": selectors.first_rows(counted.units),
+            "charts": selectors.dashboard_chart_data(counted),
             "week_start": periods.default_week_start(year, today),
         }
         return render_to_string("dashboard/_body.html", context)
 
     return get_or_compute(("page", year, today.isoformat(), language), render)
+
+
+def rows_html(section: str, year: int, today: datetime.date, language: str, offset: int) -> str:
+    """The rows of a long list of the dashboard (``section``: ``key_tasks`` or ``units``) from ``offset`` on, a
+    page at a time (``selectors.rows_from``), with the button that loads the next page; cached as the page is."""
+    from . import selectors
+
+    def render() -> str:
+        counted, _ = figures(year, today)
+        context = {"figures": counted, section: selectors.rows_from(getattr(counted, section), offset)}
+        return render_to_string(f"dashboard/_{section}_rows.html", context)
+
+    return get_or_compute(("rows", section, year, today.isoformat(), language, offset), render)[0]
 
 
 def renew() -> None:

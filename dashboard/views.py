@@ -37,6 +37,19 @@ def dashboard(request):
     )
 
 
+@login_required
+def dashboard_rows(request, section: str):
+    """The next page of a long list of the dashboard (key tasks, units) from ``?offset=``, loaded by htmx in place
+    of its "show more" button: rows counted with the page's figures (the same cache generation)."""
+    _require_reader(request.user)
+    year = year_param(request, periods.default_year)
+    try:
+        offset = max(int(request.GET.get("offset", "0")), 0)
+    except ValueError:
+        offset = 0
+    return HttpResponse(cache.rows_html(section, year, clock.today(), translation.get_language(), offset))
+
+
 def _week_start(request) -> datetime.date:
     """The Monday of the week that ``?week=`` (any day, year first, in ``core.filters.YEARS``) falls in; by
     default the default year's (``core.periods``)."""

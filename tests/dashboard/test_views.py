@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
+from dashboard import selectors
+
 DASHBOARD = reverse("dashboard:dashboard")
 
 
@@ -17,6 +19,8 @@ DASHBOARD = reverse("dashboard:dashboard")
 def test_staff_and_unit_heads_are_refused(request, login, persona):
     client = login(request.getfixturevalue(persona))
     assert client.get(DASHBOARD).status_code == 403
+    assert client.get(reverse("dashboard:key_tasks"), {"offset": "10"}).status_code == 403
+    assert client.get(reverse("dashboard:units"), {"offset": "10"}).status_code == 403
     assert client.get(reverse("dashboard:briefing", args=["xlsx"])).status_code == 403
     assert client.get(reverse("dashboard:briefing", args=["pdf"])).status_code == 403
 
@@ -80,6 +84,22 @@ def figure_links(html: str) -> list[dict]:
     return parser.links
 
 
+def assert_figures_agree(client, links: list[dict]) -> int:
+    """Each linked figure is the count of the list it opens; returns how many are not zero."""
+    nonzero = 0
+    for link in links:
+        response = client.get(link["href"])
+        assert response.status_code == 200, link
+        shown = response.context["page_obj"].paginator.count
+        assert shown == int(link["data-count"]), (link["data-figure"], link["href"], shown)
+        nonzero += shown > 0
+        if "data-planned" in link:  # the project list's totals for the year
+            totals = response.context["totals"]
+            assert (totals["planned"] or Decimal("0")) == Decimal(link["data-planned"]), link
+            assert (totals["completed"] or Decimal("0")) == Decimal(link["data-completed"]), link
+    return nonzero
+
+
 def test_every_linked_figure_agrees_with_its_list(login, leo, world):
     client = login(leo)
     links = figure_links(client.get(DASHBOARD).content.decode())
@@ -109,18 +129,31 @@ def test_every_linked_figure_agrees_with_its_list(login, leo, world):
         "draws-month",
         "blocker-projects",
     } <= kinds
-    nonzero = 0
-    for link in links:
-        response = client.get(link["href"])
-        assert response.status_code == 200, link
-        shown = response.context["page_obj"].paginator.count
-        assert shown == int(link["data-count"]), (link["data-figure"], link["href"], shown)
-        nonzero += shown > 0
-        if "data-planned" in link:  # the project list's totals for the year
-            totals = response.context["totals"]
-            assert (totals["planned"] or Decimal("0")) == Decimal(link["data-planned"]), link
-            assert (totals["completed"] or Decimal("0")) == Decimal(link["data-completed"]), link
-    assert nonzero >= 20  # the comparison is not between zeros
+    assert assert_figures_agree(client, links) >= 20  # the comparison is not between zeros
+
+
+def test_long_lists_show_a_page_and_load_the_rest_on_demand(login, leo, more_data):
+    """12 key tasks: the page shows the first 10 and a button; the next page (htmx, in the button's place) the
+    other 2 and no button — and their figures agree with the lists they open too."""
+    client = login(leo)
+    page = client.get(DASHBOARD).content.decode()
+    assert page.count("data-key-task=") == selectors.ROWS_SHOWN and 'id="key-tasks-more"' in page
+    assert f'hx-get="{reverse("dashboard:key_tasks")}?year=2020&amp;offset=10"' in page
+    rest = client.get(reverse("dashboard:key_tasks"), {"year": "2020", "offset": "10"})
+    assert rest.status_code == 200
+    rows = rest.content.decode()
+    assert rows.count("data-key-task=") == 2 and "key-tasks-more" not in rows
+    assert assert_figures_agree(client, figure_links(rows)) >= 2
+
+
+def test_the_rows_loaded_on_demand_take_a_fixed_number_of_queries(login, leo, more_data, django_assert_num_queries):
+    """From the page's cached figures: the session and the user only, whatever the rows."""
+    client = login(leo)
+    client.get(DASHBOARD)
+    with django_assert_num_queries(2):
+        client.get(reverse("dashboard:units"), {"year": "2020", "offset": "10"})
+    with django_assert_num_queries(2):
+        client.get(reverse("dashboard:key_tasks"), {"year": "2020", "offset": "10"})
 
 
 def test_the_figures_link_to_the_lists_with_their_filters(login, leo, world):
