@@ -284,7 +284,7 @@ def test_an_import_job_tells_its_owner_when_checked_and_when_imported(
         )
     job = ImportJob.objects.get()
     assert told(EventKind.IMPORT_FINISHED) == {"alice": 1}
-    assert "confirm" in Notification.objects.get().title
+    assert "请确认导入" in Notification.objects.get().title  # "confirm its import", in the site language
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("import_job_confirm", args=[job.pk]))
     job.refresh_from_db()
