@@ -36,6 +36,14 @@ def refusal(message: str, *, field: str | None = None) -> PermissionDenied:
     return error
 
 
+def check_editable(values, *allowed) -> None:
+    """A programming error, not a user's: a service was given fields it does not edit (``allowed``: the
+    collections of the field names it does)."""
+    unknown = set(values).difference(*allowed)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+
+
 class Writes:
     """Writes made at once (a page, the API, the admin)."""
 

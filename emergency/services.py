@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import set_actor
 from core.uploads import check_photo, stored_file_create
-from core.writes import Writes, refusal
+from core.writes import Writes, check_editable, refusal
 
 from .choices import DutyRole
 from .models import Drill, DrillPhoto, DutyAssignment, SpecialPeriod
@@ -63,9 +63,7 @@ def duty_assign(
 
 def duty_update(*, user, assignment: DutyAssignment, writes: Writes | None = None, **changes) -> DutyAssignment:
     writes = writes or Writes()
-    unknown = set(changes) - set(DUTY_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    check_editable(changes, DUTY_FIELDS)
     _require_keeper(user)
     with writes.atomic(user):
         assignment = writes.lock(assignment)
@@ -139,9 +137,7 @@ def special_period_create(
 
 def special_period_update(*, user, period: SpecialPeriod, writes: Writes | None = None, **changes) -> SpecialPeriod:
     writes = writes or Writes()
-    unknown = set(changes) - set(SPECIAL_PERIOD_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    check_editable(changes, SPECIAL_PERIOD_FIELDS)
     _require_keeper(user)
     with writes.atomic(user):
         period = writes.lock(period)
@@ -226,9 +222,7 @@ def drill_update(
 ) -> Drill:
     """Change a drill's record; photos are added to those it has."""
     writes = writes or Writes()
-    unknown = set(changes) - set(DRILL_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    check_editable(changes, DRILL_FIELDS)
     _require_keeper(user)
     if units is not None and not units:
         raise ValidationError({"units": _("Name at least one unit taking part.")})

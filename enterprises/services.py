@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import set_actor
 from core.permissions import require_in
-from core.writes import Writes, refusal
+from core.writes import Writes, check_editable, refusal
 from organisation.models import Unit
 
 from .choices import ListStatus
@@ -54,12 +54,6 @@ def may_supervise(user, unit: Unit | None) -> bool:
     return user.is_administrator or (user.is_unit_member and unit.pk == user.unit_id)
 
 
-def _check_fields(values: dict, allowed: tuple[str, ...]) -> None:
-    unknown = set(values) - set(allowed)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
-
-
 def _normalise_enterprise(values: dict) -> dict:
     values = dict(values)
     if "credit_code" in values:
@@ -90,7 +84,7 @@ def enterprise_create(
     """Register an enterprise. A unit member's enterprise is supervised by their own unit (the default);
     administrators may name any unit. The credit code is normalised (upper case, no spaces) before it is checked."""
     writes = writes or Writes()
-    _check_fields(values, ENTERPRISE_FIELDS)
+    check_editable(values, ENTERPRISE_FIELDS)
     if supervising_unit is None and user.is_authenticated and user.is_unit_member:
         supervising_unit = user.unit
     if not may_create_enterprise(user) or not may_supervise(user, supervising_unit):
@@ -106,7 +100,7 @@ def enterprise_update(*, user, enterprise: Enterprise, writes: Writes | None = N
     """Change an enterprise's facts (the credit code normalised). Only administrators hand an enterprise over to
     another supervising unit. The red/black listing has its own services."""
     writes = writes or Writes()
-    _check_fields(changes, ENTERPRISE_FIELDS)
+    check_editable(changes, ENTERPRISE_FIELDS)
     writes.require(user, "change", enterprise, _("You may not change this enterprise."))
     new_unit = changes.get("supervising_unit")
     if new_unit is not None and new_unit.pk != enterprise.supervising_unit_id and not may_supervise(user, new_unit):
@@ -165,7 +159,7 @@ def enterprise_list_clear(*, user, enterprise: Enterprise) -> Enterprise:
 def vehicle_create(*, user, enterprise: Enterprise, writes: Writes | None = None, **values) -> Vehicle:
     """Register a vehicle of an enterprise the user may change (the plate normalised: upper case, no spaces)."""
     writes = writes or Writes()
-    _check_fields(values, VEHICLE_FIELDS)
+    check_editable(values, VEHICLE_FIELDS)
     writes.require(
         user, "change", enterprise, _("You may not register vehicles for this enterprise."), field="enterprise"
     )
@@ -180,7 +174,7 @@ def vehicle_update(*, user, vehicle: Vehicle, writes: Writes | None = None, **ch
     """Change a vehicle (the plate normalised); moving it to another enterprise (过户) needs the right to change
     both."""
     writes = writes or Writes()
-    _check_fields(changes, VEHICLE_FIELDS)
+    check_editable(changes, VEHICLE_FIELDS)
     writes.require(user, "change", vehicle, _("You may not change this vehicle."))
     new_enterprise = changes.get("enterprise")
     if new_enterprise is not None and new_enterprise.pk != vehicle.enterprise_id:

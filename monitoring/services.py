@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.writes import Writes, refusal
+from core.writes import Writes, check_editable, refusal
 from enterprises.choices import VehicleClass
 from enterprises.models import Enterprise, Vehicle
 
@@ -42,12 +42,6 @@ def handling_limit() -> datetime.timedelta:
 # Drivers ------------------------------------------------------------------------------------------------------
 
 
-def _check_fields(values: dict, allowed: tuple[str, ...]) -> None:
-    unknown = set(values) - set(allowed)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
-
-
 def _normalise_driver(values: dict) -> dict:
     values = dict(values)
     if "id_number" in values:
@@ -61,7 +55,7 @@ def _normalise_driver(values: dict) -> dict:
 def driver_create(*, user, enterprise: Enterprise, writes: Writes | None = None, **values) -> Driver:
     """Register a driver of an enterprise whose monitoring data the user may change."""
     writes = writes or Writes()
-    _check_fields(values, DRIVER_FIELDS)
+    check_editable(values, DRIVER_FIELDS)
     if not may_change_drivers(user, enterprise):
         raise refusal(_("You may not register drivers for this enterprise."), field="enterprise")
     driver = Driver(enterprise=enterprise, **_normalise_driver(values))
@@ -74,7 +68,7 @@ def driver_create(*, user, enterprise: Enterprise, writes: Writes | None = None,
 def driver_update(*, user, driver: Driver, writes: Writes | None = None, **changes) -> Driver:
     """Change a driver; moving them to another enterprise needs the right to change drivers of both."""
     writes = writes or Writes()
-    _check_fields(changes, DRIVER_FIELDS)
+    check_editable(changes, DRIVER_FIELDS)
     writes.require(user, "change", driver, _("You may not change this driver."))
     new_enterprise = changes.get("enterprise")
     if new_enterprise is not None and not may_change_drivers(user, new_enterprise):

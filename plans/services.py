@@ -26,7 +26,7 @@ from core.reviews import (
     review_take_up,
 )
 from core.uploads import check_attachment, stored_file_create
-from core.writes import Writes
+from core.writes import Writes, check_editable
 from events.choices import EventKind
 from events.services import candidates, event_raise, who_may
 
@@ -73,9 +73,7 @@ MEASURE_PLAN_FIELDS = ("key_task", "number", "title", "text", "lead_unit", "resp
 def measure_create(*, user, cooperating_units: Iterable = (), writes: Writes | None = None, **values) -> Measure:
     """Administrators add a measure to a key task of the plan."""
     writes = writes or Writes()
-    unknown = set(values) - set(MEASURE_EDITABLE_FIELDS) - set(MEASURE_PLAN_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    check_editable(values, MEASURE_EDITABLE_FIELDS, MEASURE_PLAN_FIELDS)
     if not user.is_administrator:
         raise PermissionDenied(_("Only administrators may add measures."))
     measure = Measure(**values)
@@ -90,9 +88,7 @@ def measure_update(*, user, measure: Measure, writes: Writes | None = None, **ch
     """Staff of the lead unit (or an administrator) change a measure's target, dates and status; administrators
     also the plan's own facts (title, lead unit, cooperating units, progress …)."""
     writes = writes or Writes()
-    unknown = set(changes) - set(MEASURE_EDITABLE_FIELDS) - set(MEASURE_PLAN_FIELDS) - {"cooperating_units"}
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    check_editable(changes, MEASURE_EDITABLE_FIELDS, MEASURE_PLAN_FIELDS, {"cooperating_units"})
     writes.require(user, "change", measure, _("You may not change measure %(code)s.") % {"code": measure.code})
     if not user.is_administrator:
         refused = {}

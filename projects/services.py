@@ -27,7 +27,7 @@ from core.reviews import (
     review_take_up,
 )
 from core.uploads import check_photo, stored_file_create
-from core.writes import Writes, refusal
+from core.writes import Writes, check_editable, refusal
 from events.choices import EventKind
 
 from .models import (
@@ -182,9 +182,7 @@ def project_update(
     """The responsible unit's members (or an administrator) change a project's facts; only administrators hand
     it to another unit or leader."""
     writes = writes or Writes()
-    unknown = set(changes) - set(PROJECT_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    check_editable(changes, PROJECT_FIELDS)
     writes.require(user, "change", project, _("You may not change this project."))
     with writes.atomic(user):
         project = writes.lock(project)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.audit import set_actor
 from core.uploads import check_photo, stored_file_create
-from core.writes import Writes
+from core.writes import Writes, check_editable
 from events.choices import EventKind
 from events.services import candidates, event_raise, who_may
 from organisation.models import User
@@ -102,12 +102,6 @@ def _save_photos(*, user, hazard: Hazard, kind: str, photos: Sequence) -> list[H
 # Register ---------------------------------------------------------------------------------------------------
 
 
-def _check_fields(fields: dict) -> None:
-    unknown = set(fields) - set(REGISTER_FIELDS)
-    if unknown:
-        raise ValueError(f"not register fields: {sorted(unknown)}")
-
-
 def check_register_rules(hazard: Hazard, *, changed=None, code_year: int | None = None, was_major=False) -> None:
     """The rules of a hazard's register data, for every door (page, API, admin, import): found not in the future,
     found in the year of its code (``code_year``, for a hazard that has one), the deadline not before the found
@@ -145,7 +139,7 @@ def hazard_register(*, user, photos: Sequence = (), writes: Writes | None = None
     """Any bureau user registers a hazard (状态 待整改) with its five fixes and photos as found; the system gives it
     the next code of its found date's year."""
     writes = writes or Writes()
-    _check_fields(fields)
+    check_editable(fields, REGISTER_FIELDS)
     if not may_register(user):
         raise PermissionDenied(_("You may not register hazards."))
     for upload in photos:
@@ -163,7 +157,7 @@ def hazard_update(*, user, hazard: Hazard, photos: Sequence = (), writes: Writes
     """Change an open hazard's register data and five fixes (never its status); add photos as found. A major
     hazard stays major: downgrading it is a leader's step with a reason (``hazard_downgrade``)."""
     writes = writes or Writes()
-    _check_fields(changes)
+    check_editable(changes, REGISTER_FIELDS)
     if not writes.permits(user, "change", hazard):
         if hazard.status == HazardStatus.CLOSED:
             raise PermissionDenied(_("Hazard %(code)s is closed; it can no longer be changed.") % {"code": hazard.code})
