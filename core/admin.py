@@ -87,6 +87,22 @@ def _register_import_jobs():
 _register_import_jobs()
 
 
+class ReadOnlyAdmin(PortalModelAdmin):
+    """Rows the portal writes (its imports, tasks and outboxes): administrators follow them here, nobody adds or
+    edits them. ``deletable``: whether administrators may still delete them (e.g. old notifications)."""
+
+    deletable = True
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.deletable and super().has_delete_permission(request, obj)
+
+
 class ReadOnlyInline(admin.TabularInline):
     """An object's parts that are written with it on its page, through its service (a report's problems, a
     project's funding rows, a hazard's steps …): shown here, never added, changed or removed."""

@@ -4,7 +4,7 @@ through ``services.driver_create`` / ``driver_update``; alarms and mileage come 
 
 from django.contrib import admin
 
-from core.admin import PortalModelAdmin, ServiceModelAdmin
+from core.admin import ReadOnlyAdmin, ServiceModelAdmin
 
 from . import services
 from .models import Alarm, DailyRollup, Driver, VehicleDayMileage
@@ -28,20 +28,13 @@ class DriverAdmin(ServiceModelAdmin):
         return services.driver_update(user=request.user, driver=obj, writes=writes, **changes)
 
 
-class _ReadOnlyAdmin(PortalModelAdmin):
-    """Shown, never added or changed here: the imports bring these in through the services."""
+class _ReadOnlyAdmin(ReadOnlyAdmin):
+    """Shown, never added, changed or deleted here: the imports bring these in through the services."""
+
+    deletable = False
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Alarm)

@@ -2,20 +2,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import PortalModelAdmin
+from core.admin import PortalModelAdmin, ReadOnlyAdmin
 
 from . import delivery, registry
 from .models import DigestEmail, Notification, ReminderRule, UnitWebhook, WebhookDelivery
-
-
-class ReadOnlyAdmin(PortalModelAdmin):
-    """Rows the portal writes: administrators follow them here, nobody edits them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReminderRule)
