@@ -105,20 +105,20 @@ class ProjectQuerySet(models.QuerySet):
 
         Grouped joins, not a sum of the per-project subqueries: one pass over the projects with their plan of the
         year (at most one row a project) and one over the year's counted progress, whatever the rows — the
-        subqueries ran once per project (30,000 of them at province scale). Two queries."""
-        projects = self.model.objects.filter(pk__in=self.order_by().values("pk"))
+        subqueries ran once per project (30,000 of them at province scale). Two queries. The whole registry
+        (no filter) needs no ``pk IN (SELECT …)``, which would join every project to itself for nothing."""
+        whole = not self.query.has_filters()
+        projects = self.model.objects.all() if whole else self.model.objects.filter(pk__in=self.order_by().values("pk"))
         totals = projects.annotate(
             plan=FilteredRelation("investment_plans", condition=Q(investment_plans__year=year))
         ).aggregate(
             total_investment=Coalesce(Sum("total_investment"), ZERO, output_field=MONEY),
             planned=Coalesce(Sum("plan__amount"), ZERO, output_field=MONEY),
         )
-        totals.update(
-            _model("MonthlyProgress")
-            .objects.counted()
-            .filter(project__in=projects, month__year=year)
-            .aggregate(completed=Coalesce(Sum("investment"), ZERO, output_field=MONEY))
-        )
+        progress = _model("MonthlyProgress").objects.counted().filter(month__year=year)
+        if not whole:
+            progress = progress.filter(project__in=projects)
+        totals.update(progress.aggregate(completed=Coalesce(Sum("investment"), ZERO, output_field=MONEY)))
         return totals
 
     # Blockers ---------------------------------------------------------------------------------------------

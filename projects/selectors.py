@@ -7,12 +7,14 @@ Completed investment counts the monthly progress that was reported (submitted or
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 
+from core import clock
 from core.choices import ProblemCategory
 
 from .choices import FundingSourceKind, ProgressState, ProjectCategory
@@ -39,6 +41,21 @@ def _rate(done: Decimal, planned: Decimal) -> float | None:
     if not planned:
         return None
     return round(float(done) * 100 / float(planned), 1)
+
+
+def registry_totals(project_filter, year: int) -> dict[str, Decimal]:
+    """The registry's totals line (``ProjectQuerySet.investment_totals``) over the rows ``project_filter`` selects,
+    all pages. Kept in the dashboard's cache (``dashboard.cache``) under the filters, the year and the day, so
+    they are counted again after any audited write to the projects, as the dashboard's figures are, and the two
+    agree. Every user who may open the registry reads all of it (``restrict(user, "view")``), so the totals of a
+    filter are the same for all of them."""
+    from dashboard.cache import get_or_compute
+
+    data = project_filter.data
+    chosen = sorted((name, tuple(data.getlist(name))) for name in project_filter.filters if name in data)
+    key = hashlib.sha256(repr(chosen).encode()).hexdigest()
+    parts = ("project-totals", year, clock.today().isoformat(), key)
+    return get_or_compute(parts, lambda: project_filter.qs.investment_totals(year))[0]
 
 
 def years() -> list[int]:

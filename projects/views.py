@@ -37,7 +37,7 @@ def project_list(request):
     year = year_param(request, periods.default_year)
     project_filter = ProjectFilter(request.GET, queryset=Project.objects.restrict(request.user), year=year)
     rows = project_filter.qs
-    totals = rows.investment_totals(year)  # of the rows shown, all pages
+    totals = selectors.registry_totals(project_filter, year)  # of the rows shown, all pages
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -39,6 +39,16 @@ def _real_date(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_figures_cache():
+    """Each test starts a new generation of the counted figures' cache (``dashboard.cache``: the dashboard and the
+    project registry's totals), which may be a Redis shared between tests and runs: rows made by factories leave
+    no audit entry to renew it."""
+    from dashboard.cache import new_generation
+
+    new_generation()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Personas and demo users have their passwords hashed: a fast hasher keeps the suite quick (tests only)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -45,12 +45,6 @@ def fixed_time():
         yield
 
 
-@pytest.fixture(autouse=True)
-def fresh_dashboard_cache():
-    """Each test starts a new cache generation (the cache may be a Redis shared between runs)."""
-    new_generation()
-
-
 def aware(year, month, day, hour=10):
     return timezone.make_aware(datetime.datetime(year, month, day, hour))
 
