@@ -29,9 +29,28 @@ def year_param(request, default: Callable[[], int]) -> int:
     return year if YEARS[0] <= year <= YEARS[1] else default()
 
 
-def paginate(request, queryset):
-    """The page of ``queryset`` that ``?page=`` asks for, settings.PAGE_SIZE rows to a page."""
-    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+class KeysFirstPaginator(Paginator):
+    """Reads a page's primary keys first — in the queryset's order, from its filters' and ordering's joins only —
+    then the page's rows with their other joins and annotations. Otherwise PostgreSQL joins every row the filters
+    select to every related table before it sorts them for the ``LIMIT``: the measure list of a province-wide plan
+    (10,000 measures) took 55 ms that way, its 25 keys take 6 ms. One query more than a plain page."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=keys)}
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+
+def paginate(request, queryset, *, keys_first: bool = False):
+    """The page of ``queryset`` that ``?page=`` asks for, settings.PAGE_SIZE rows to a page; ``keys_first``: read
+    by ``KeysFirstPaginator``, for a long list whose rows join many tables."""
+    paginator = (KeysFirstPaginator if keys_first else Paginator)(queryset, settings.PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def filter_options(request, filterset, name: str) -> HttpResponse:

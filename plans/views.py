@@ -115,7 +115,11 @@ def measure_list(request):
     return render(
         request,
         "plans/measure_list.html",
-        {"filter": measure_filter, "page_obj": paginate(request, measure_filter.qs), "query": data.urlencode()},
+        {
+            "filter": measure_filter,
+            "page_obj": paginate(request, measure_filter.qs, keys_first=True),
+            "query": data.urlencode(),
+        },
     )
 
 

@@ -63,8 +63,8 @@ def months(count: int, start: int = 0) -> list[datetime.date]:
 
 
 def test_measure_list(login, leo):
-    # session, user; unit and key task choices of the filter form; count, page of measures (with key task, plan,
-    # lead unit, responsible leader in the same query)
+    # session, user; unit and key task choices of the filter form; count, the page's keys, its measures (with key
+    # task, plan, lead unit, responsible leader in the same query)
     def add_rows(n):
         for _ in range(n):
             measure = MeasureFactory(responsible_leader=LeaderFactory(), supervised_by=leo, supervised_at=SUPERVISED)
