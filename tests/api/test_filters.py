@@ -166,3 +166,13 @@ def test_the_browsable_api_offers_the_filters(api, alice):
     page = api.get("/api/v1/hazards/", HTTP_ACCEPT="text/html")
     assert page.status_code == 200
     assert 'name="unit"' in page.content.decode()
+
+
+@pytest.mark.parametrize("name", NARROWING)
+def test_a_list_without_a_filter_named_is_the_list_with_every_filter_empty(province, alice, unit_a, bob, unit_b, name):
+    """``api.filters.PageFilterBackend`` skips the FilterSet when no filter is named: what it lists then is what
+    the FilterSet lets through with every filter left empty."""
+    two_units(2, unit_a, alice, unit_b, bob)
+    url = f"/api/v1/{name}/"
+    empty = dict.fromkeys(NARROWING[name](unit_a), "")
+    assert pull(province, url, page_size=2) == pull(province, url, page_size=2, **empty)
