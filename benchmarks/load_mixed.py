@@ -7,15 +7,16 @@ loopback, beside the floor of the same server and client in the same run (prints
 ``DATABASE_URL`` (PostgreSQL) is migrated and filled with ``generate_scale_data --counties N`` when it holds less.
 The benchmark logs a leader in (the widest pages) and issues an API token with no practical rate limit, starts
 gunicorn on a free port of 127.0.0.1 with ``DEBUG`` off, and runs locust headless (``benchmarks/
-locustfile_mixed.py``) twice, each bounded by ``--seconds``:
+locustfile_mixed.py``) three times, each bounded by ``--seconds``:
 
 - mixed: the measure list, a measure, the hazard list, the project list, the dashboard and the API's 50-hazard page,
   in equal shares;
+- API: the API's 50-hazard page alone (a provincial client's pull);
 - floor: the health check only — what the server and the load generator reach with no work (the ceiling of this
   machine: locust and gunicorn share its cores).
 
 Printed: per page and in all, requests, failures, requests/s, p50, p95 and p99 (ms). Targets (issue 16): mixed
-≥ 120 req/s, p95 < 1 s, no errors. Drop the database when done (``dropdb -h 127.0.0.1 -U postgres …``).
+≥ 120 req/s, p95 < 1 s, no errors; API ≥ 200 req/s. Drop the database when done (``dropdb -h 127.0.0.1 -U postgres …``).
 """
 
 import argparse
@@ -188,15 +189,17 @@ def main() -> None:
                 flush=True,
             )
             mixed = swarm("MixedUser", port, args.users, args.seconds, config_path, folder)
+            api = swarm("ApiUser", port, args.users, args.seconds, config_path, folder)
             floor = swarm("FloorUser", port, args.users, args.seconds, config_path, folder)
         finally:
             server.terminate()
             server.wait(timeout=30)
     report("mixed scenario", mixed)
+    report("API pages", api)
     report("floor", floor)
-    mixed_rate = float(mixed[-1]["Requests/s"])
     floor_rate = float(floor[-1]["Requests/s"])
-    print(f"mixed / floor: {mixed_rate / floor_rate:.2f} of the floor's requests/s")
+    for name, rows in (("mixed", mixed), ("API", api)):
+        print(f"{name} / floor: {float(rows[-1]['Requests/s']) / floor_rate:.2f} of the floor's requests/s")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""The users of ``benchmarks/load_mixed.py`` (run by it through locust; not on its own): a leader's mixed day and a
-provincial client's API pages, with no think time, and the floor (the health check: what the server does with no
+"""The users of ``benchmarks/load_mixed.py`` (run by it through locust; not on its own): a leader's mixed day with a
+provincial client's API pages among it, the API pages alone, with no think time, and the floor (the health check: what the server does with no
 work). ``LOAD_CONFIG`` names the JSON file the benchmark wrote: the session cookie, the API token, the year and
 the measures to open."""
 
@@ -42,6 +42,19 @@ class MixedUser(HttpUser):
     @task
     def dashboard(self):
         self.client.get(f"/dashboard/?year={YEAR}", name="dashboard")
+
+    @task
+    def api_page(self):
+        self.client.get("/api/v1/hazards/?page_size=50", headers=self.api_headers, name="API hazards page")
+
+
+class ApiUser(HttpUser):
+    """A provincial client pulling the API's 50-hazard pages only."""
+
+    wait_time = constant(0)
+
+    def on_start(self):
+        self.api_headers = {"Authorization": f"Bearer {CONFIG['token']}"}
 
     @task
     def api_page(self):
