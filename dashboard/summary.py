@@ -178,9 +178,9 @@ def _blockers(year: int) -> list[ProjectBlocker]:
 
 
 def year_summary(year: int, today: datetime.date | None = None) -> YearSummary:
-    """Every figure of the year's summary (17 queries: the plan's title 1, the dashboard's key tasks 1, measures
-    and their problems 2, the dashboard's projects 5 and safety 3, milestones 1, inspections and draws of the year
-    2, blockers 1 — whatever the rows)."""
+    """Every figure of the year's summary (16 queries whatever the rows: the plan's title 1, the dashboard's key
+    tasks 1, the measures and their problems 2, the dashboard's projects 5 and safety 3 (hazards by field; its
+    month's counts are not used), milestones 1, the year's inspections and draws 2, blockers 1)."""
     today = today or clock.today()
     plan = WorkPlan.objects.filter(year=year).only("title").first()
     tasks = selectors.key_task_figures(year, today)
