@@ -142,3 +142,4 @@ class NextYearPlanForm(BootstrapFormMixin, forms.Form):
             .order_by("key_task__number", "number")
         )
         field.label_from_instance = lambda measure: f"{measure.code} {measure.title}"
+        field.widget.attrs["class"] = "form-check-input me-1"  # a box each, not BootstrapFormMixin's text field
