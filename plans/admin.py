@@ -1,4 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.admin import MonthlyReviewAdmin, PortalModelAdmin, ReadOnlyInline, ServiceModelAdmin
 
@@ -22,8 +25,23 @@ class KeyTaskInline(admin.TabularInline):
 
 @admin.register(WorkPlan)
 class WorkPlanAdmin(PortalModelAdmin):
+    """A plan is published by its action (``work_plan_publish``), as by the button on its page; drafted from the
+    year before on the plan's page (``plan_draft_next_year``) or imported from its text."""
+
     list_display = ["year", "title", "published", "published_on"]
+    readonly_fields = ["published", "published_on"]
     inlines = [KeyTaskInline]
+    actions = ["publish_selected"]
+
+    @admin.action(description=gettext_lazy("Publish the selected plans"))
+    def publish_selected(self, request, queryset):
+        for plan in queryset:
+            try:
+                services.work_plan_publish(user=request.user, plan=plan)
+            except ValidationError as error:
+                self.message_user(request, f"{plan}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(plan)s is published.") % {"plan": plan}, messages.SUCCESS)
 
 
 @admin.register(KeyTask)
@@ -52,10 +70,11 @@ class MeasureAdmin(ServiceModelAdmin):
     filter_horizontal = ["cooperating_units"]
     fields = [
         *services.MEASURE_PLAN_FIELDS, "cooperating_units", *services.MEASURE_EDITABLE_FIELDS,
-        "supervised_at", "supervised_by", "supervision_note", "is_demo",
+        "supervised_at", "supervised_by", "supervision_note", "carried_from", "is_demo",
     ]  # fmt: skip
-    # Taken from the accepted reports (progress_report_accept) and set by a leader's step (measure_supervise).
-    readonly_fields = ["progress", "supervised_at", "supervised_by", "supervision_note", "is_demo"]
+    # Taken from the accepted reports (progress_report_accept), set by a leader's step (measure_supervise) and when
+    # the next year's plan is drafted (plan_draft_next_year).
+    readonly_fields = ["progress", "supervised_at", "supervised_by", "supervision_note", "carried_from", "is_demo"]
     inlines = [CheckpointInline]
 
     def service_save(self, request, obj, changes: dict, writes=None):

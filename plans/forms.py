@@ -10,6 +10,7 @@ from core.fields import DOCUMENT_LENGTH, NOTE_LENGTH, TEXT_LENGTH
 from core.forms import EMPTY_CHOICE, BootstrapFormMixin, DateInput, MonthField, MultipleFileField
 from core.forms import ReviewForm as BaseReviewForm
 
+from .choices import MeasureStatus
 from .models import Measure
 from .services import Problem
 
@@ -120,3 +121,25 @@ class PlanTextForm(BootstrapFormMixin, forms.Form):
         if not (data.get("text") or "").strip():
             raise ValidationError(_("Paste the plan text or choose a text file."))
         return data
+
+
+class NextYearPlanForm(BootstrapFormMixin, forms.Form):
+    """The completed measures of a plan to repeat in the next year's draft (the unfinished ones are carried)."""
+
+    include_completed = forms.ModelMultipleChoiceField(
+        label=_("Completed measures to repeat next year"),
+        queryset=Measure.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["include_completed"]
+        field.queryset = (
+            Measure.objects.filter(key_task__plan=plan, status=MeasureStatus.COMPLETED)
+            .select_related("key_task")
+            .order_by("key_task__number", "number")
+        )
+        field.label_from_instance = lambda measure: f"{measure.code} {measure.title}"
+        field.widget.attrs["class"] = "form-check-input me-1"  # a box each, not BootstrapFormMixin's text field

@@ -112,6 +112,15 @@ class Measure(models.Model):
         related_name="supervised_measures",
     )
     supervision_note = CappedTextField(_("supervision note"), max_length=NOTE_LENGTH, blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("carried over from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        help_text=_("The unfinished measure of the year before that this one continues."),
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)

@@ -29,6 +29,7 @@ from core.uploads import check_attachment, stored_file_create
 from core.writes import Writes, check_editable
 from events.choices import EventKind
 from events.services import candidates, event_raise, who_may
+from projects.services import investment_plan_carry_over
 
 from .choices import MeasureStatus, ReportState
 from .models import (
@@ -340,4 +341,102 @@ def work_plan_create_from_text(
                     title=parsed_measure.title[:200],
                     text=parsed_measure.text,
                 )
+    return plan
+
+
+# The next year's plan ---------------------------------------------------------------------------------------
+
+
+def _a_year_later(day: datetime.date | None) -> datetime.date | None:
+    """The same day a year later; 29 February becomes 28 February."""
+    if day is None:
+        return None
+    if day.month == 2 and day.day == 29:
+        return day.replace(year=day.year + 1, day=28)
+    return day.replace(year=day.year + 1)
+
+
+def _next_year_title(plan: WorkPlan) -> str:
+    year, following = str(plan.year), str(plan.year + 1)
+    if year in plan.title:
+        return plan.title.replace(year, following)
+    return _("%(year)s work plan") % {"year": following}
+
+
+def plan_draft_next_year(*, user, plan: WorkPlan, include_completed: Iterable[Measure] = ()) -> WorkPlan:
+    """Administrators draft the plan of the year after ``plan``'s, unpublished, to be edited and then published
+    (``work_plan_publish``): every key task kept; the open measures carried over (``carried_from``, with their
+    progress; cancelled ones left out); the completed ones only if chosen (``include_completed``), starting again;
+    units, leaders, texts and targets kept, dates a year later; numbered again in their order. The projects still
+    in progress go into the next year's investment plan (``projects.services.investment_plan_carry_over``).
+    Nothing of ``plan``'s year changes."""
+    if not user.is_administrator:
+        raise PermissionDenied(_("Only administrators may draft the next year's plan."))
+    year = plan.year + 1
+    repeated = {measure.pk for measure in include_completed}
+    measures = list(
+        Measure.objects.filter(key_task__plan=plan)
+        .exclude(status=MeasureStatus.CANCELLED)
+        .prefetch_related("cooperating_units")
+        .order_by("key_task__number", "number")
+    )
+    completed = {measure.pk for measure in measures if measure.status == MeasureStatus.COMPLETED}
+    if repeated - completed:
+        raise ValidationError(
+            {"include_completed": _("Only the completed measures of this plan can be chosen to repeat.")}
+        )
+    with set_actor(user), transaction.atomic():
+        if WorkPlan.objects.filter(year=year).exists():
+            raise ValidationError(
+                _("There is already a plan for %(year)s; edit that one instead of drafting another.") % {"year": year}
+            )
+        draft = WorkPlan(year=year, title=_next_year_title(plan), published=False)
+        draft.full_clean()
+        draft.save()
+        tasks = {}
+        for task in plan.key_tasks.order_by("number"):
+            tasks[task.pk] = KeyTask(plan=draft, number=task.number, title=task.title)
+            tasks[task.pk].full_clean(exclude=["plan"])
+            tasks[task.pk].save()
+        numbers: dict[int, int] = {}
+        for old in measures:
+            if old.pk in completed and old.pk not in repeated:
+                continue
+            carried = old.pk not in completed
+            numbers[old.key_task_id] = numbers.get(old.key_task_id, 0) + 1
+            progress = old.progress if carried else 0
+            measure = Measure(
+                key_task=tasks[old.key_task_id],
+                number=numbers[old.key_task_id],
+                title=old.title,
+                text=old.text,
+                target=old.target,
+                lead_unit_id=old.lead_unit_id,
+                responsible_leader_id=old.responsible_leader_id,
+                start_date=_a_year_later(old.start_date),
+                due_date=_a_year_later(old.due_date),
+                progress=progress,
+                status=MeasureStatus.IN_PROGRESS if progress else MeasureStatus.NOT_STARTED,
+                carried_from=old if carried else None,
+            )
+            measure.full_clean()
+            measure.save()
+            measure.cooperating_units.set(old.cooperating_units.all())
+        investment_plan_carry_over(user=user, year=plan.year)
+    return draft
+
+
+def work_plan_publish(*, user, plan: WorkPlan) -> WorkPlan:
+    """Administrators publish a plan (drafted from the year before, or imported from its text): from today it is
+    the year's published plan."""
+    if not user.is_administrator:
+        raise PermissionDenied(_("Only administrators may publish plans."))
+    with set_actor(user), transaction.atomic():
+        plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
+        if plan.published:
+            raise ValidationError(_("This plan is already published."))
+        plan.published = True
+        plan.published_on = clock.today()
+        plan.full_clean()
+        plan.save()
     return plan

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,13 +13,17 @@ from core import periods
 from core.reviews import awaiting_review, first_of_month, next_month_due
 from core.uploads import stored_file_response
 from core.views import filter_options, paginate, review_decide
+from dashboard import summary
+from dashboard.selectors import may_view_dashboard
 
 from . import services
+from .choices import MeasureStatus
 from .filters import MeasureFilter
 from .forms import (
     CheckpointForm,
     CommentForm,
     MeasureForm,
+    NextYearPlanForm,
     PlanTextForm,
     ProblemFormSet,
     ReportForm,
@@ -59,18 +64,82 @@ def plan_overview(request, year):
     key_tasks = (
         KeyTask.objects.filter(plan=plan).with_summary().prefetch_related(Prefetch("measures", queryset=measures))
     )
+    plans = WorkPlan.objects.only("year", "title")
     return render(
         request,
         "plans/plan_overview.html",
-        {"plan": plan, "key_tasks": key_tasks, "plans": WorkPlan.objects.only("year", "title")},
+        {
+            "plan": plan,
+            "key_tasks": key_tasks,
+            "plans": plans,
+            "may_administer": request.user.is_administrator,
+            "next_year_exists": any(other.year == plan.year + 1 for other in plans),
+            "may_download_summary": may_view_dashboard(request.user),
+        },
     )
+
+
+def _require_administrator(user) -> None:
+    if not user.is_administrator:
+        raise PermissionDenied
+
+
+@login_required
+def plan_draft_next_year(request, year):
+    """An administrator drafts the next year's plan from this one, choosing the completed measures to repeat."""
+    _require_administrator(request.user)
+    plan = get_object_or_404(WorkPlan, year=year)
+    form = NextYearPlanForm(request.POST if request.method == "POST" else None, plan=plan)  # none chosen: valid
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = services.plan_draft_next_year(
+                user=request.user, plan=plan, include_completed=form.cleaned_data["include_completed"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("The %(year)s plan was drafted: edit it, then publish it.") % {"year": draft.year}
+            )
+            return redirect(draft)
+    carried = Measure.objects.for_list().filter(key_task__plan=plan, status__in=MeasureStatus.open())
+    return render(
+        request,
+        "plans/plan_draft_next_year.html",
+        {"plan": plan, "form": form, "carried": carried.order_by("key_task__number", "number")},
+    )
+
+
+@require_POST
+@login_required
+def plan_publish(request, year):
+    _require_administrator(request.user)
+    plan = get_object_or_404(WorkPlan, year=year)
+    try:
+        services.work_plan_publish(user=request.user, plan=plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The plan is published."))
+    return redirect(plan)
+
+
+@login_required
+def plan_summary(request, year):
+    """The year's summary as a draft .docx, for those who may view the dashboard (it counts every unit's data)."""
+    if not may_view_dashboard(request.user):
+        raise PermissionDenied
+    plan = get_object_or_404(WorkPlan, year=year)
+    content = summary.summary_docx(summary.year_summary(plan.year))
+    response = HttpResponse(content, content_type=summary.DOCX_MIMETYPE)
+    response["Content-Disposition"] = f'attachment; filename="{summary.summary_filename(plan.year)}"'
+    return response
 
 
 @login_required
 def plan_import_text(request):
     """An administrator pastes or uploads a plan's text; the portal shows what it parsed, then creates it."""
-    if not request.user.is_administrator:
-        raise PermissionDenied
+    _require_administrator(request.user)
     form = PlanTextForm(request.POST or None, request.FILES or None)
     parsed = errors = None
     if request.method == "POST" and form.is_valid():
@@ -131,8 +200,10 @@ def measure_filter_options(request, name):
 
 @login_required
 def measure_detail(request, pk):
-    measure = get_object_or_404(Measure.objects.restrict(request.user).for_list().with_overdue(), pk=pk)
+    measures = Measure.objects.restrict(request.user).for_list().select_related("carried_from__key_task__plan")
+    measure = get_object_or_404(measures.with_overdue(), pk=pk)
     user = request.user
+    carried_from = measure.carried_from
     can_change = Measure.objects.restrict(user, "change").filter(pk=pk).exists()
     return render(
         request,
@@ -142,6 +213,8 @@ def measure_detail(request, pk):
             "cooperating_units": measure.cooperating_units.all(),
             "checkpoints": measure.checkpoints.all(),
             "reports": ProgressReport.objects.restrict(user).filter(measure=measure).select_related("author"),
+            "carried_report": carried_from
+            and ProgressReport.objects.restrict(user).filter(measure=carried_from).order_by("-month").first(),
             "comments": measure.comments.select_related("author"),
             "can_change": can_change,
             "can_lead": user.is_leader or user.is_administrator,

@@ -30,6 +30,7 @@ from core.uploads import check_photo, stored_file_create
 from core.writes import Writes, check_editable, refusal
 from events.choices import EventKind
 
+from .choices import ProjectStage
 from .models import (
     Blocker,
     FundingSource,
@@ -392,3 +393,34 @@ def progress_return(*, user, progress: MonthlyProgress, reason: str) -> MonthlyP
         progress = _review(user=user, progress=progress)
         review_return(progress, reason=reason, events=PROGRESS_EVENTS)
     return progress
+
+
+# The next year's investment plan ----------------------------------------------------------------------------
+
+#: The stages of a project still in progress at the year's end, which the next year's investment plan carries.
+CARRIED_STAGES = (ProjectStage.PLANNING, ProjectStage.PRELIMINARY, ProjectStage.CONSTRUCTION)
+
+
+def investment_plan_carry_over(*, user, year: int) -> list[InvestmentPlan]:
+    """Administrators carry the projects still in progress (a plan for ``year``, not completed or suspended) into
+    the investment plan of ``year + 1``: a row each, for what remains of its total investment (总投资 less the
+    investment counted so far, at least 0) — a draft the office then edits on the project's page. A project that
+    already has a plan for ``year + 1`` keeps it. Nothing of ``year`` changes."""
+    if not user.is_administrator:
+        raise refusal(_("Only administrators may draft the next year's investment plan."))
+    projects = (
+        Project.objects.filter(investment_plans__year=year, stage__in=CARRIED_STAGES)
+        .exclude(investment_plans__year=year + 1)
+        .with_investment(year)
+        .order_by("pk")
+    )
+    created = []
+    with set_actor(user), transaction.atomic():
+        for project in projects:
+            plan = InvestmentPlan(
+                project=project, year=year + 1, amount=max(project.total_investment - project.cumulative, Decimal(0))
+            )
+            plan.full_clean()
+            plan.save()
+            created.append(plan)
+    return created
