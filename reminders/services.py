@@ -7,6 +7,7 @@ from core.audit import set_actor
 
 from . import registry
 from .models import Notification, Preference
+from .selectors import BellGroup, group_q
 
 
 def notification_mark_read(*, user, notification_ids: list[int] | None = None) -> int:
@@ -15,6 +16,13 @@ def notification_mark_read(*, user, notification_ids: list[int] | None = None) -
     unread = Notification.objects.restrict(user, "change").unread()
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
+
+
+def notification_group_mark_read(*, user, group: BellGroup) -> int:
+    """Mark every unread notification of ``user`` in one of the bell's groups read (the lines shown and those
+    folded into its summary line). Returns how many. Another user's notification is never touched."""
+    unread = Notification.objects.restrict(user, "change").unread().filter(group_q(group))
     return unread.update(read_at=timezone.now())
 
 
