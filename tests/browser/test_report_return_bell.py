@@ -16,7 +16,7 @@ from core import clock
 from events.choices import EventKind
 from plans.choices import ReportState
 from plans.models import ProgressReport
-from tests.events.test_events import eager  # noqa: F401  (a fixture: tasks in-process)
+from tests.events.conftest import eager  # noqa: F401  (a fixture: tasks in-process)
 
 from .conftest import screenshot
 from .test_report_flow import check_no_problems
