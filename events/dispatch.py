@@ -1,5 +1,6 @@
 """Dispatching the outbox: each event becomes one in-app notification per recipient (the bell), e-mailed in the
-recipient's next daily digest when they have an address (``email_pending``, sent by the reminders' e-mail task),
+recipient's next daily digest when they have an address and have not opted out of e-mail for the workflow events
+(``reminders.Preference`` of the source ``SOURCE``; ``email_pending``, sent by the reminders' e-mail task),
 and — when some of its recipients are members of its unit and that unit has an active group robot
 (``reminders.UnitWebhook``) — one message to that robot (a ``reminders.WebhookDelivery`` of the event, unique per
 unit and event, posted after the commit by the reminders' ``post_webhook`` with its retries and recorded failures).
@@ -20,7 +21,7 @@ from django.utils import timezone, translation
 from core import clock
 from organisation.models import User
 from reminders.choices import DeliveryState, ReminderKind
-from reminders.models import Notification, UnitWebhook, WebhookDelivery
+from reminders.models import Notification, Preference, UnitWebhook, WebhookDelivery
 from reminders.queueing import queue_after_commit
 from reminders.scan import absolute
 
@@ -32,7 +33,7 @@ SOURCE = "events"  # reminders.Notification.source of every workflow event
 SWEEP_BATCH = 500
 
 
-def _notifications(event: Event, emails: dict[int, str]) -> list[Notification]:
+def _notifications(event: Event, emails: dict[int, str], opted_out: set[int]) -> list[Notification]:
     day = timezone.localdate(event.created_at)
     return [
         Notification(
@@ -45,7 +46,7 @@ def _notifications(event: Event, emails: dict[int, str]) -> list[Notification]:
             url=event.url,
             unit_id=event.unit_id,
             event=event,
-            email_pending=bool(emails[pk]),
+            email_pending=bool(emails[pk]) and pk not in opted_out,
         )
         for pk in event.recipient_ids
         if pk in emails
@@ -83,13 +84,16 @@ def dispatch(event_ids: list[int] | None = None, *, limit: int = SWEEP_BATCH) ->
         emails, members = {}, {}
         for pk, email, unit_id in people:
             emails[pk], members[pk] = email, unit_id
+        opted_out = set(
+            Preference.objects.filter(user_id__in=wanted, source=SOURCE, email=False).values_list("user_id", flat=True)
+        )
         units = {event.unit_id for event in events if event.unit_id}
         hooks = set(UnitWebhook.objects.filter(unit_id__in=units, is_active=True).values_list("unit_id", flat=True))
         robot_events = []
         for event in events:
             try:
                 with transaction.atomic():  # one bad event is recorded, not a crash loop
-                    Notification.objects.bulk_create(_notifications(event, emails), ignore_conflicts=True)
+                    Notification.objects.bulk_create(_notifications(event, emails, opted_out), ignore_conflicts=True)
                     message = _robot_delivery(event, members, hooks)
                     if message is not None:
                         WebhookDelivery.objects.bulk_create([message], ignore_conflicts=True)

@@ -76,7 +76,9 @@ def _group(key: str) -> selectors.BellGroup:
 
 @login_required
 def preferences(request):
-    form = PreferencesForm(request.POST or None, initial_email=services.preferences_of(request.user))
+    form = PreferencesForm(
+        request.POST or None, kinds=services.preference_kinds(), initial_email=services.preferences_of(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         services.preferences_save(user=request.user, email=form.email_choices())
         messages.success(request, _("Your reminder preferences are saved."))
