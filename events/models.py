@@ -42,6 +42,8 @@ class Event(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["created_at"], condition=Q(dispatched_at__isnull=True), name="events_event_pending"),
+            # The bell: has a later step of the same item answered an event?
+            models.Index(fields=["item_key", "id"], name="events_event_item_steps"),
         ]
 
     def __str__(self):

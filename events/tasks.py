@@ -15,5 +15,8 @@ def dispatch_event_task(event_id: int) -> int:
 
 @shared_task(name="events.sweep", autoretry_for=(DatabaseError,), max_retries=3, **RELIABLE)
 def sweep_task() -> int:
-    """Every minute (beat, and the embedded scheduler without Redis): the events a broker outage left behind."""
-    return dispatch.dispatch()
+    """Every minute (beat, and the embedded scheduler without Redis): the events a broker outage left behind, and
+    their robot messages."""
+    done = dispatch.dispatch()
+    dispatch.queue_robot_messages_left_behind()
+    return done

@@ -6,7 +6,9 @@ row that changes nothing is allowed whoever's project it is, so that an export c
 The lists, funding amounts and the year's planned investment are columns of the row, kept in child rows.
 
 Monthly progress: each row adds one month's progress of a project, submitted for review (the import never
-changes a month already recorded: a month recorded in the portal or twice in the file is a row error). The
+changes a month already recorded: a month recorded in the portal or twice in the file is a row error); its
+reviewers are told as when it is submitted on its page (``core.reviews.review_notify``, in the import's
+transaction, the outbox dispatched after its commit). The
 over-total rule is the service's (``services.check_over_total``), and so is the rule that no month is after the
 current one (``core.reviews.check_month``): a cumulative above the project's total
 investment needs the confirmation and the reason columns.
@@ -40,6 +42,7 @@ from core.imports.widgets import (
     YesNoWidget,
     clean_text,
 )
+from core.reviews import review_notify
 from core.writes import RowCheckWrites
 from organisation.imports import townships_widget, unit_widget
 from organisation.models import User
@@ -702,6 +705,8 @@ class ProgressResource(PortalModelResource):
         blocker = self._blocker.pop(id(instance), None)
         if blocker:
             Blocker.objects.create(progress=instance, category=blocker.category, description=blocker.description)
+        if not self.dry_run:  # submitted: the reviewers are told, as ``services.progress_create`` tells them
+            review_notify(instance, services.PROGRESS_EVENTS)
 
     def row_label(self, row: dict) -> str:
         project = clean_text(row.get(self.fields["project"].column_name))

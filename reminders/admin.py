@@ -42,7 +42,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_filter = ("state", "day")
     list_select_related = ("unit",)
     date_hierarchy = "day"
-    readonly_fields = ("unit", "day", "text", "state", "attempts", "failures", "created_at", "sent_at")
+    readonly_fields = ("unit", "day", "event", "text", "state", "attempts", "failures", "created_at", "sent_at")
     actions = ["retry"]
 
     @admin.display(description=_("last error"))

@@ -237,7 +237,8 @@ class DigestEmail(models.Model):
 
 
 class WebhookDelivery(models.Model):
-    """The one message a unit's group robot gets on a day, with each failed attempt recorded."""
+    """A message to a unit's group robot, with each failed attempt recorded: the one message of the day's
+    reminders (no ``event``), or one per workflow event that the unit's members are told of."""
 
     unit = models.ForeignKey(
         "organisation.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="reminder_deliveries"
@@ -249,13 +250,27 @@ class WebhookDelivery(models.Model):
     failures = models.JSONField(_("failures"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("workflow event"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="webhook_deliveries",
+        help_text=_("The workflow event told (none: the day's reminders)."),
+    )
 
     class Meta:
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
         ordering = ["-day", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "day"], name="%(app_label)s_%(class)s_one_a_day"),
+            models.UniqueConstraint(
+                fields=["unit", "day"], condition=Q(event__isnull=True), name="%(app_label)s_%(class)s_one_a_day"
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "event"], condition=Q(event__isnull=False), name="%(app_label)s_%(class)s_once_an_event"
+            ),
         ]
         indexes = [
             models.Index(fields=["day"], condition=Q(state="pending"), name="reminders_webhook_pending"),

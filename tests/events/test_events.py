@@ -21,7 +21,6 @@ from core.models import ImportJob
 from events import dispatch, tasks
 from events.choices import EventKind
 from events.models import Event
-from liuyang_transport.celery import app
 from organisation.models import User
 from plans import services as plans_services
 from plans.models import KeyTask
@@ -44,31 +43,11 @@ def english():
 
 
 @pytest.fixture
-def eager():
-    """The broker is up (tasks in-process), even where REDIS_URL is set."""
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
-
-
-@pytest.fixture
 def everybody(alice, carol, bob, dave, leo, admin_user):
     unit_c = UnitFactory(name="运输管理科")
     eve = UserFactory(username="eve", unit=unit_c)
     head_c = UserFactory(username="frank", unit=unit_c, role=User.Role.UNIT_HEAD)
     return {p.username: p for p in (alice, carol, bob, dave, leo, admin_user, eve, head_c)}
-
-
-@pytest.fixture
-def run(eager, django_capture_on_commit_callbacks):
-    """Run a service and the work it queues after its commit (the dispatch)."""
-
-    def _run(service, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return service(**kwargs)
-
-    return _run
 
 
 def told(kind) -> dict[str, int]:

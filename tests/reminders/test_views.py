@@ -11,11 +11,11 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core import clock
 from reminders.choices import ReminderKind
 from reminders.models import Notification, Preference
 
 pytestmark = pytest.mark.django_db
-D = datetime.date
 
 
 def notify(user, count=1, kind=ReminderKind.OVERDUE, url="/plans/measures/1/"):
@@ -26,9 +26,9 @@ def notify(user, count=1, kind=ReminderKind.OVERDUE, url="/plans/measures/1/"):
             source="plans.measure",
             item_key=str(start + index),
             kind=kind,
-            day=D(2020, 6, 16),
+            day=clock.today() - datetime.timedelta(days=3),
             title=f"举措{start + index}",
-            due_date=D(2020, 6, 19),
+            due_date=clock.today(),
             url=url,
         )  # fmt: skip
         for index in range(count)
