@@ -13,6 +13,7 @@ class EventKind(models.TextChoices):
     PROGRESS_ACCEPTED = "progress_accepted", _("Monthly progress accepted")
     SUPERVISION_PLACED = "supervision_placed", _("Placed under supervision")
     SUPERVISION_LIFTED = "supervision_lifted", _("Supervision lifted")
+    INSTRUCTION_GIVEN = "instruction_given", _("Leader's instruction (批示)")
     RECTIFICATION_REPORTED = "rectification_reported", _("Rectification to verify")
     VERIFICATION_FAILED = "verification_failed", _("Verification failed")
     SIGN_OFF_NEEDED = "sign_off_needed", _("Sign-off needed")

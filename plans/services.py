@@ -122,7 +122,7 @@ def measure_supervise(*, user, measure: Measure, note: str) -> Measure:
         measure.supervised_by = user
         measure.supervision_note = note.strip()
         measure.save(update_fields=["supervised_at", "supervised_by", "supervision_note", "updated_at"])
-        _supervision_event(
+        _lead_unit_event(
             measure,
             EventKind.SUPERVISION_PLACED,
             _("%(measure)s is under supervision (督办): %(note)s")
@@ -131,7 +131,7 @@ def measure_supervise(*, user, measure: Measure, note: str) -> Measure:
     return measure
 
 
-def _supervision_event(measure: Measure, kind: str, title: str) -> None:
+def _lead_unit_event(measure: Measure, kind: str, title: str) -> None:
     """Tell the lead unit's staff and head, those the measure's ``change`` rule lets act on it."""
     people = who_may(Measure.objects, "change", measure, candidates(units=[measure.lead_unit_id]))
     event_raise(kind=kind, obj=measure, recipients=people, title=title, unit=measure.lead_unit_id)
@@ -162,7 +162,7 @@ def measure_end_supervision(*, user, measure: Measure) -> Measure:
         measure.supervised_by = None
         measure.supervision_note = ""
         measure.save(update_fields=["supervised_at", "supervised_by", "supervision_note", "updated_at"])
-        _supervision_event(
+        _lead_unit_event(
             measure,
             EventKind.SUPERVISION_LIFTED,
             _("%(measure)s is no longer under supervision.") % {"measure": measure},
@@ -177,6 +177,12 @@ def measure_comment_add(*, user, measure: Measure, text: str) -> MeasureComment:
     with set_actor(user), transaction.atomic():
         comment.full_clean()
         comment.save()
+        _lead_unit_event(
+            measure,
+            EventKind.INSTRUCTION_GIVEN,
+            _("%(leader)s on %(measure)s (批示): %(text)s")
+            % {"leader": user, "measure": measure, "text": comment.text},
+        )
     return comment
 
 

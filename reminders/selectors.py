@@ -66,7 +66,7 @@ GROUPS = (
         "supervision",
         _("Supervision (督办) and instructions (批示)"),
         _("Happened at"),
-        (EventKind.SUPERVISION_PLACED, EventKind.SUPERVISION_LIFTED),
+        (EventKind.SUPERVISION_PLACED, EventKind.SUPERVISION_LIFTED, EventKind.INSTRUCTION_GIVEN),
     ),
     BellGroup(
         "hazards",

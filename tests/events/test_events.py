@@ -123,6 +123,19 @@ def test_supervision_placed_and_lifted_reach_the_lead_units_staff_and_head(run, 
     assert told(EventKind.SUPERVISION_LIFTED) == {"alice": 1, "carol": 1}
 
 
+def test_a_leaders_instruction_reaches_the_lead_units_staff_and_head(run, everybody, leo, measure_a):
+    run(plans_services.measure_comment_add, user=leo, measure=measure_a, text="请加快进度，月底前报送")
+    assert told(EventKind.INSTRUCTION_GIVEN) == {"alice": 1, "carol": 1}
+    event = Event.objects.get(kind=EventKind.INSTRUCTION_GIVEN)
+    assert "请加快进度，月底前报送" in event.title and event.unit_id == measure_a.lead_unit_id
+
+
+def test_a_refused_instruction_tells_nobody(run, everybody, alice, measure_a):
+    with pytest.raises(PermissionDenied):
+        run(plans_services.measure_comment_add, user=alice, measure=measure_a, text="不是领导")
+    assert not Event.objects.exists()
+
+
 # Hazards -------------------------------------------------------------------------------------------------------------
 
 
