@@ -8,6 +8,14 @@ import pytest
 
 from checklists import services
 from checklists.choices import ChecklistKind, DataSource
+from tests.monitoring.conftest import (  # noqa: F401  the monitoring's vehicles and drivers, for its figure
+    driver_a,
+    driver_b,
+    enterprise_a,
+    enterprise_b,
+    vehicle_a,
+    vehicle_b,
+)
 
 
 @pytest.fixture
