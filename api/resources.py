@@ -68,6 +68,13 @@ RESOURCES: dict[str, Resource] = {
         Resource("inspections", pgettext_lazy("API resource", "Inspections"), "inspections.Inspection"),
         # A draw is immutable (a database trigger refuses UPDATE): the time it was made is its change time.
         Resource("draws", pgettext_lazy("API resource", "Random draws"), "inspections.Draw", changed_field="made_at"),
+        # A signed submission is frozen (a database trigger refuses UPDATE): the time it was signed is its change time.
+        Resource(
+            "checklist-submissions",
+            pgettext_lazy("API resource", "Signed checklist submissions"),
+            "checklists.Submission",
+            changed_field="signed_at",
+        ),
         Resource("duty-assignments", pgettext_lazy("API resource", "Duty roster"), "emergency.DutyAssignment"),
         Resource("units", pgettext_lazy("API resource", "Units"), "organisation.Unit"),
         Resource("indicators", pgettext_lazy("API resource", "Yearly indicator summary")),

@@ -10,6 +10,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from checklists.choices import ChecklistKind
+from checklists.models import Submission
 from core.choices import ProblemCategory
 from emergency.models import DutyAssignment
 from enterprises.choices import EnterpriseType
@@ -379,6 +381,22 @@ class InspectionSerializer(ApiModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+
+class ChecklistSubmissionSerializer(ApiModelSerializer):
+    """Signed checklist submissions (督查激励 indicators, acceptance standards): the checklist's year, kind and
+    title, who signed it and when, the total self-score, and every item as signed (number, name, unit of measure,
+    target, value, self-score, full marks, weight, explanation, lead unit, evidence files). Never changed once
+    signed; `updated_since` compares the time of signing."""
+
+    year = serializers.IntegerField(source="checklist.year", read_only=True)
+    kind = CodeLabelField(source="checklist.kind", choices=ChecklistKind.choices, read_only=True)
+    title = serializers.CharField(source="checklist.title", read_only=True)
+    signed_by = RefField()
+
+    class Meta:
+        model = Submission
+        fields = ["id", "checklist", "year", "kind", "title", "signed_by", "signed_at", "total_score", "rows"]
 
 
 class DrawSerializer(ApiModelSerializer):

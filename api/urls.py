@@ -20,6 +20,7 @@ router.register("hazards", views.HazardViewSet, basename="hazard")
 router.register("hazard-transitions", views.HazardTransitionViewSet, basename="hazard-transition")
 router.register("inspections", views.InspectionViewSet, basename="inspection")
 router.register("draws", views.DrawViewSet, basename="draw")
+router.register("checklist-submissions", views.ChecklistSubmissionViewSet, basename="checklist-submission")
 router.register("duty-assignments", views.DutyAssignmentViewSet, basename="duty-assignment")
 router.register("units", views.UnitViewSet, basename="unit")
 

@@ -24,6 +24,7 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from checklists.models import Submission
 from core import periods
 from core.filters import YEARS
 from emergency.models import DutyAssignment
@@ -550,6 +551,15 @@ class DrawViewSet(MirroredViewSet):
     filterset_class = DrawFilter
     select_related = ("township",)
     people = ("made_by",)
+
+
+@_document("checklist-submissions", s.ChecklistSubmissionSerializer)
+class ChecklistSubmissionViewSet(MirroredViewSet):
+    resource = "checklist-submissions"
+    model = Submission
+    serializer_class = s.ChecklistSubmissionSerializer
+    select_related = ("checklist",)
+    people = ("signed_by",)
 
 
 @_document("duty-assignments", s.DutyAssignmentSerializer)

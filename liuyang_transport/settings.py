@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "inspections",
     "emergency",
     "monitoring",
+    "checklists",
     "reminders",
     "events",
     "api",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("public/draws/", include("inspections.public_urls")),
     path("emergency/", include("emergency.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("checklists/", include("checklists.urls")),
     path("reminders/", include("reminders.urls")),
     path("api/", include("api.urls")),
     path("dashboard/", include("dashboard.urls")),

@@ -4,7 +4,8 @@
   month last year and the change (同比);
 - 处置率: alarms handled within ``settings.MONITORING_HANDLING_MINUTES`` ÷ alarms; 处理率: alarms handled ÷ alarms;
 - night running: vehicle-days on which a passenger vehicle ran between 02:00 and 05:00 (Asia/Shanghai);
-- the monthly ranking: the best and the worst enterprises and drivers by alarms per 1,000 km.
+- the monthly ranking: the best and the worst enterprises and drivers by alarms per 1,000 km;
+- ``FIGURES``: the county's alarms per 1,000 km over a year, for checklist items (``checklists.registry``).
 
 Each function is one query (or two), whatever the number of rows; every figure says which alarms it counts
 (``alarm_query``: the alarm list's filters).
@@ -17,6 +18,9 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from checklists.registry import ChecklistFigure
 
 from .choices import AlarmType
 from .models import DailyRollup
@@ -244,3 +248,22 @@ def ranking(figures: list[Figure], size: int = RANKING_SIZE) -> Ranking:
     chosen = {id(f) for f in best}
     worst = [f for f in reversed(ranked) if id(f) not in chosen][:size]
     return Ranking(best=best, worst=worst)
+
+
+def alarms_per_1000_km(year: int, param: str = "") -> Decimal | None:
+    """The county's alarms per 1,000 km over ``year``: the months of ``monthly`` added up (one query)."""
+    km, alarms = Decimal("0"), 0
+    for _month, month_km, month_alarms, _handled, _in_time in _month_rows(DailyRollup.objects.filter(day__year=year)):
+        km += month_km
+        alarms += month_alarms
+    return Figure(label=str(year), km=km, alarms=alarms).per_1000_km
+
+
+FIGURES = [
+    ChecklistFigure(
+        key="monitoring.alarms_per_1000_km",
+        label=gettext_lazy("Alarms per 1,000 km"),
+        unit=gettext_lazy("alarms / 1,000 km"),
+        compute=alarms_per_1000_km,
+    ),
+]

@@ -7,11 +7,13 @@ import itertools
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.models import ApiClient
 from api.resources import RESOURCES
 from api.services import api_token_issue
+from checklists.models import Checklist, ChecklistItem, Submission
 from emergency.models import DutyAssignment
 from inspections.models import Draw
 from organisation.models import Township
@@ -143,4 +145,30 @@ def populate(n: int, unit, user) -> None:
         InspectionFactory(lead_unit=unit, enterprises=[enterprise], inspectors=[user])
         make_draw(unit, user)
         DutyAssignmentFactory(date=first_day + datetime.timedelta(days=i), person=user)
-        UnitFactory(overseeing_leader=UserFactory(role="leader", unit=None))
+        leader = UserFactory(role="leader", unit=None)
+        UnitFactory(overseeing_leader=leader)
+        make_signed_checklist(unit, user, leader)
+
+
+def make_signed_checklist(unit, user, leader):
+    """A checklist of one item filled by ``user`` (of ``unit``) and signed by ``leader`` (its submission)."""
+    number = Checklist.objects.count() + 1
+    checklist = Checklist.objects.create(
+        year=2020, kind="incentive", title=f"督查激励指标{number}", deadline=datetime.date(2020, 12, 20)
+    )
+    item = ChecklistItem.objects.create(
+        checklist=checklist,
+        number=1,
+        name="建制村通客车率",
+        target="100",
+        scoring_rule="—",
+        full_marks=10,
+        lead_unit=unit,
+        value=100,
+        self_score=10,
+        filled_by=user,
+        filled_at=timezone.now(),
+    )
+    Submission.objects.create(
+        checklist=checklist, signed_by=leader, signed_at=timezone.now(), total_score=10, rows=[{"item": item.pk}]
+    )
