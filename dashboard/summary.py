@@ -22,6 +22,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from checklists.selectors import ChecklistResult
+from checklists.selectors import results as checklist_results
 from core import clock
 from core.choices import ProblemCategory
 from inspections.models import Draw, Inspection
@@ -101,6 +103,7 @@ class YearSummary:
     draws: int  # random draws (双随机) made in the year
     unfinished: list[UnfinishedMeasure]
     blockers: list[ProjectBlocker]
+    checklists: list[ChecklistResult]  # the year's 督查激励 self-checks and acceptance checklists
 
 
 def _year_range(year: int) -> tuple[datetime.datetime, datetime.datetime]:
@@ -180,7 +183,8 @@ def _blockers(year: int) -> list[ProjectBlocker]:
 def year_summary(year: int, today: datetime.date | None = None) -> YearSummary:
     """Every figure of the year's summary (16 queries whatever the rows: the plan's title 1, the dashboard's key
     tasks 1, the measures and their problems 2, the dashboard's projects 5 and safety 3 (hazards by field; its
-    month's counts are not used), milestones 1, the year's inspections and draws 2, blockers 1)."""
+    month's counts are not used), milestones 1, the year's inspections and draws 2, blockers 1) and the checklists'
+    (``checklists.selectors.results``: 2, or 1 when the year has none): 18 in all."""
     today = today or clock.today()
     plan = WorkPlan.objects.filter(year=year).only("title").first()
     tasks = selectors.key_task_figures(year, today)
@@ -199,6 +203,7 @@ def year_summary(year: int, today: datetime.date | None = None) -> YearSummary:
         draws=Draw.objects.filter(made_at__gte=start, made_at__lt=end).count(),
         unfinished=unfinished,
         blockers=_blockers(year),
+        checklists=checklist_results(year),
     )
 
 
@@ -365,6 +370,35 @@ def _safety(writer: _Writer, summary: YearSummary) -> None:
     )
 
 
+def _checklists(writer: _Writer, summary: YearSummary) -> None:
+    """Each checklist's self-check: its score against full marks, signed or still being filled, and each item's
+    value against its target."""
+    if not summary.checklists:
+        return
+    writer.heading(_("Indicator self-checks and acceptance checklists"))
+    for checklist in summary.checklists:
+        writer.subheading(checklist.title)
+        state = _("signed") if checklist.signed else _("not yet signed")
+        writer.text(
+            _("%(kind)s, %(state)s: self-assessed %(score)s of %(full)s points.")
+            % {"kind": checklist.kind, "state": state, "score": checklist.score, "full": checklist.full_marks}
+        )
+        for item in checklist.items:
+            value = "—" if item.value is None else f"{item.value}{item.unit_of_measure}"
+            score = "—" if item.score is None else item.score
+            writer.text(
+                _("%(number)s. %(name)s: target %(target)s, done %(value)s, %(score)s of %(full)s points.")
+                % {
+                    "number": item.number,
+                    "name": item.name,
+                    "target": item.target or "—",
+                    "value": value,
+                    "score": score,
+                    "full": item.full_marks,
+                }
+            )
+
+
 def _unfinished(writer: _Writer, summary: YearSummary) -> None:
     writer.heading(_("What remains unfinished, and why"))
     if not summary.unfinished:
@@ -386,11 +420,10 @@ def _unfinished(writer: _Writer, summary: YearSummary) -> None:
 
 
 def summary_docx(summary: YearSummary) -> bytes:
-    """The summary as a .docx (no query). The checklists' results (督查激励 self-checks and acceptance checklists)
-    are to come as a section after the safety one, once the checklists app is merged."""
+    """The summary as a .docx (no query)."""
     writer = _Writer()
     writer.title(summary.title)
-    for section in (_key_tasks, _investment, _safety, _unfinished):
+    for section in (_key_tasks, _investment, _safety, _checklists, _unfinished):
         section(writer, summary)
     return writer.content()
 

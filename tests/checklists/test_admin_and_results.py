@@ -1,13 +1,16 @@
 """The admin door (saves through the services; a signed checklist refuses a change there too) and
 ``selectors.results(year)`` for the year's summary."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from docx import Document
 
 from checklists import selectors, services
 from checklists.models import ChecklistItem, Submission
+from dashboard.summary import summary_docx, year_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +105,14 @@ def test_results_take_two_queries(django_assert_num_queries, filled):
     # the checklists with their submissions; their items
     with django_assert_num_queries(2):
         selectors.results(2020)
+
+
+def test_the_years_summary_gives_each_checklists_self_check(leo, filled, checklist):
+    services.checklist_sign(user=leo, checklist=checklist)
+    result = selectors.results(2020)[0]
+    paragraphs = [p.text for p in Document(io.BytesIO(summary_docx(year_summary(2020)))).paragraphs]
+    assert "四、督查激励指标自查与验收" in paragraphs  # after the safety section
+    at = paragraphs.index(f"（一）{checklist.title}")
+    assert paragraphs[at + 1] == f"{result.kind}，已签署：自评{result.score}分（满分{result.full_marks}分）。"
+    first = result.items[0]
+    assert paragraphs[at + 2].startswith(f"{first.number}. {first.name}：目标{first.target}，完成{first.value}")
