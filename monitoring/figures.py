@@ -142,8 +142,18 @@ DIMENSIONS = {
 def by(*, user, month: datetime.date, dimension: str) -> list[Figure]:
     """The month's figures by enterprise, vehicle or driver (rollups without a driver are left out of the
     drivers'), the largest mileage first: one query."""
+    return _by(_rollups(user, month), month, dimension)
+
+
+def by_enterprise_unrestricted(*, month: datetime.date) -> list[Figure]:
+    """Every enterprise's figures for the month, for background work that acts on all of them (the supervision
+    notices): one query."""
+    rollups = DailyRollup.objects.filter(_month_q(month) | _month_q(same_month_last_year(month)))
+    return _by(rollups, month, "enterprise")
+
+
+def _by(rollups, month: datetime.date, dimension: str) -> list[Figure]:
     key, label, parameter = DIMENSIONS[dimension]
-    rollups = _rollups(user, month)
     if dimension == "driver":
         rollups = rollups.filter(driver__isnull=False)
     rows = rollups.values(key, label).annotate(**_sums(month)).order_by(key)
