@@ -131,6 +131,20 @@ def total(*, user, month: datetime.date) -> Figure:
     return _figure(_("All enterprises"), {"month": f"{month:%Y-%m}"}, values)
 
 
+def total_unrestricted(*, month: datetime.date) -> Figure:
+    """The county's month, all enterprises (the leadership dashboard, the briefing, the API's indicators, which
+    read everything): one query."""
+    values = DailyRollup.objects.filter(_month_q(month) | _month_q(same_month_last_year(month))).aggregate(
+        **_sums(month)
+    )
+    return _figure(_("All enterprises"), {"month": f"{month:%Y-%m}"}, values)
+
+
+def last_month_of(year: int, today: datetime.date) -> datetime.date:
+    """The month a summary of ``year`` shows: last month, or the year's December once the year is over."""
+    return previous_month(min(today, datetime.date(year + 1, 1, 1)))
+
+
 DIMENSIONS = {
     # dimension → (the rollup's key, its label, the alarm list's filter)
     "enterprise": ("enterprise_id", "enterprise__name", "enterprise"),

@@ -69,9 +69,12 @@ def alarm_list(request):
 
 @login_required
 def notice_list(request):
-    """The supervision notices (督办) of the enterprises the user may see, the latest month first."""
+    """The supervision notices (督办) of the enterprises the user may see, the latest month first (``?awaiting=1``:
+    those awaiting the enterprise's reply)."""
     _require_view(request.user)
     notices = SupervisionNotice.objects.restrict(request.user).for_list()
+    if request.GET.get("awaiting") == "1":
+        notices = notices.awaiting_reply()
     return render(request, "monitoring/notice_list.html", {"page_obj": paginate(request, notices)})
 
 
