@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 
 from core import clock
 from monitoring import figures as monitoring_figures
+from monitoring.models import DailyRollup
 from organisation.models import User
 from plans.choices import MeasureStatus
 from plans.models import Measure
@@ -224,7 +225,11 @@ def week_briefing(week_start: datetime.date, *, today: datetime.date | None = No
         ],
         monitoring_month=monitoring_figures.previous_month(as_of),
         monitoring_by_enterprise=sorted(
-            monitoring_figures.by_enterprise_unrestricted(month=monitoring_figures.previous_month(as_of)),
+            monitoring_figures.by(
+                month=monitoring_figures.previous_month(as_of),
+                dimension="enterprise",
+                rollups=DailyRollup.objects.all(),
+            ),
             key=lambda figure: (-(figure.per_1000_km or 0), figure.label),
         ),
     )

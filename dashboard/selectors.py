@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from inspections.models import Draw, Inspection
 from monitoring import figures as monitoring_figures
-from monitoring.models import SupervisionNotice
+from monitoring.models import DailyRollup, SupervisionNotice
 from organisation.models import Unit
 from plans.choices import MeasureStatus, ReportState
 from plans.models import KeyTask, Measure, ProgressReport, WorkPlan
@@ -290,7 +290,7 @@ def monitoring_figures_for(year: int, today: datetime.date) -> MonitoringFigures
     month = monitoring_figures.last_month_of(year, today)
     return MonitoringFigures(
         month=month,
-        total=monitoring_figures.total_unrestricted(month=month),
+        total=monitoring_figures.total(month=month, rollups=DailyRollup.objects.all()),
         notices_awaiting_reply=SupervisionNotice.objects.awaiting_reply().count(),
     )
 

@@ -244,7 +244,7 @@ def notices_issue(*, month: datetime.date, user=None, writes: Writes | None = No
     due_on = clock.today() + datetime.timedelta(days=threshold.reply_days)
     issued = []
     with writes.atomic(user):
-        for figure in figures.by_enterprise_unrestricted(month=month):
+        for figure in figures.by(month=month, dimension="enterprise", rollups=DailyRollup.objects.all()):
             enterprise_id = figure.alarm_query["enterprise"]
             rate = figure.per_1000_km
             if enterprise_id in already or rate is None or rate <= threshold.per_1000_km:
