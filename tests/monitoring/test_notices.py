@@ -264,3 +264,21 @@ def test_the_daily_check_is_in_the_beat_schedule():
 
     task = PeriodicTask.objects.get(task="monitoring.notices_sweep")
     assert task.enabled and (task.crontab.hour, task.crontab.minute) == ("6", "30")
+
+
+def test_an_administrator_sets_a_threshold_in_the_admin_through_the_service(login, admin_user):
+    response = login(admin_user).post(
+        reverse("admin:monitoring_threshold_add"),
+        {"valid_from": "2021-03-15", "per_1000_km": "2.50", "reply_days": "10", "education_months": "3"},
+    )
+
+    assert response.status_code == 302
+    threshold = Threshold.objects.get()
+    assert (threshold.valid_from, threshold.per_1000_km) == (D(2021, 3, 1), Decimal("2.50"))
+    assert LogEntry.objects.get_for_object(threshold).get().actor == admin_user
+
+
+def test_the_notices_are_read_only_in_the_admin(notice, login, admin_user):
+    client = login(admin_user)
+    assert client.get(reverse("admin:monitoring_supervisionnotice_changelist")).status_code == 200
+    assert client.get(reverse("admin:monitoring_supervisionnotice_add")).status_code == 403
