@@ -77,6 +77,8 @@ RESOURCES: dict[str, Resource] = {
         ),
         Resource("duty-assignments", pgettext_lazy("API resource", "Duty roster"), "emergency.DutyAssignment"),
         Resource("units", pgettext_lazy("API resource", "Units"), "organisation.Unit"),
+        Resource("drivers", pgettext_lazy("API resource", "Drivers"), "monitoring.Driver"),
+        Resource("monitoring-figures", pgettext_lazy("API resource", "Monitoring monthly figures")),
         Resource("indicators", pgettext_lazy("API resource", "Yearly indicator summary")),
     )
 }

@@ -18,6 +18,8 @@ from enterprises.choices import EnterpriseType
 from enterprises.models import Enterprise, Vehicle
 from enterprises.services import ENTERPRISE_FIELDS, VEHICLE_FIELDS
 from inspections.models import Draw, Inspection
+from monitoring.models import Driver
+from monitoring.services import DRIVER_FIELDS
 from organisation.models import Unit
 from plans.models import Checkpoint, KeyTask, Measure, ProgressReport, ReportProblem, WorkPlan
 from projects.choices import ProjectList
@@ -305,6 +307,14 @@ class VehicleSerializer(ApiModelSerializer):
         fields = ["id", *VEHICLE_FIELDS, "created_at", "updated_at"]
 
 
+class DriverSerializer(ApiModelSerializer):
+    """Drivers and escorts of the 两客一危 enterprises, with the qualification certificate (从业资格证)."""
+
+    class Meta:
+        model = Driver
+        fields = ["id", *DRIVER_FIELDS, "created_at", "updated_at"]
+
+
 # Safety -----------------------------------------------------------------------------------------------------
 
 
@@ -542,12 +552,57 @@ class InspectionIndicatorSerializer(serializers.Serializer):
     draws = serializers.IntegerField(help_text=_("Random draws (双随机) made in the year."))
 
 
+def _fraction(help_text):
+    return serializers.DecimalField(max_digits=7, decimal_places=4, allow_null=True, help_text=help_text)
+
+
+class MonitoringFigureSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text=_("What the row is about: an enterprise, an alarm type or a month."))
+    km = serializers.DecimalField(max_digits=14, decimal_places=1)
+    alarms = serializers.IntegerField()
+    per_1000_km = serializers.DecimalField(
+        max_digits=12, decimal_places=2, allow_null=True, help_text=_("Alarms ÷ km × 1,000; null without km.")
+    )
+    per_1000_km_last_year = serializers.DecimalField(
+        max_digits=12, decimal_places=2, allow_null=True, help_text=_("The same month last year.")
+    )
+    change = _fraction(_("Against the same month last year, as a fraction (-0.2: down 20%)."))
+    disposal_rate = _fraction(_("处置率: alarms handled within the time limit ÷ alarms, as a fraction."))
+    handling_rate = _fraction(_("处理率: alarms handled ÷ alarms, as a fraction."))
+
+
+class EnterpriseMonitoringSerializer(MonitoringFigureSerializer):
+    enterprise = serializers.SerializerMethodField(help_text=_("The enterprise's id."))
+    night_running = serializers.IntegerField(
+        help_text=_("Vehicle-days a passenger vehicle ran between 02:00 and 05:00.")
+    )
+
+    def get_enterprise(self, figure) -> int:
+        return figure.alarm_query["enterprise"]
+
+
+class MonitoringTotalSerializer(MonitoringFigureSerializer):
+    night_running = serializers.IntegerField(
+        help_text=_("Vehicle-days a passenger vehicle ran between 02:00 and 05:00.")
+    )
+
+
+class MonitoringFiguresSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text=_("The month, YYYY-MM."))
+    total = MonitoringTotalSerializer()
+    by_enterprise = EnterpriseMonitoringSerializer(many=True)
+    by_alarm_type = MonitoringFigureSerializer(many=True)
+
+
 class IndicatorsSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     measures_by_key_task = KeyTaskIndicatorSerializer(many=True)
     investment_by_category = InvestmentFiguresSerializer(many=True)
     hazard_zero_out_by_field = ZeroOutIndicatorSerializer(many=True)
     inspections = InspectionIndicatorSerializer()
+    monitoring_by_month = MonitoringFigureSerializer(
+        many=True, help_text=_("两客一危 monitoring, each month of the year: alarms per 1,000 km, 处置率, 处理率.")
+    )
 
 
 class DeletionSerializer(serializers.Serializer):

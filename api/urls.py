@@ -23,11 +23,13 @@ router.register("draws", views.DrawViewSet, basename="draw")
 router.register("checklist-submissions", views.ChecklistSubmissionViewSet, basename="checklist-submission")
 router.register("duty-assignments", views.DutyAssignmentViewSet, basename="duty-assignment")
 router.register("units", views.UnitViewSet, basename="unit")
+router.register("drivers", views.DriverViewSet, basename="driver")
 
 app_name = "api"
 urlpatterns = [
     path("v1/investment-summary/", views.InvestmentSummaryView.as_view(), name="investment-summary"),
     path("v1/indicators/", views.IndicatorsView.as_view(), name="indicators"),
+    path("v1/monitoring-figures/", views.MonitoringFiguresView.as_view(), name="monitoring-figures"),
     path("v1/deletions/", views.DeletionListView.as_view(), name="deletion-list"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

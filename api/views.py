@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from checklists.models import Submission
-from core import periods
+from core import clock, periods
 from core.filters import YEARS
 from emergency.models import DutyAssignment
 from enterprises.filters import EnterpriseFilter, VehicleFilter
@@ -33,6 +33,9 @@ from enterprises.models import Enterprise, Vehicle
 from inspections.choices import InspectionKind
 from inspections.filters import DrawFilter, InspectionFilter
 from inspections.models import Draw, Inspection
+from monitoring import figures as monitoring_figures
+from monitoring.filters import parse_month
+from monitoring.models import DailyRollup, Driver
 from organisation.models import Unit, User
 from plans import services as plans_services
 from plans.filters import MeasureFilter
@@ -466,6 +469,49 @@ class VehicleViewSet(MirroredViewSet):
     filterset_class = VehicleFilter
 
 
+@_document("drivers", s.DriverSerializer)
+class DriverViewSet(MirroredViewSet):
+    resource = "drivers"
+    model = Driver
+    serializer_class = s.DriverSerializer
+
+
+MONTH = OpenApiParameter("month", OpenApiTypes.STR, description="The month, YYYY-MM (default: last month).")
+
+
+class MonitoringFiguresView(ApiView, APIView):
+    resource = "monitoring-figures"
+
+    @extend_schema(
+        summary="Monitoring monthly figures (两客一危)",
+        description=(
+            "For one month, from the daily rollups of the smart monitoring platform's alarms and mileage: the "
+            "county's alarms per 1,000 km with the same month last year and the change, 处置率, 处理率 and night "
+            "running; the same by enterprise and by alarm type. A logged-in user's figures cover what they may see."
+        ),
+        parameters=[MONTH, *CONDITIONAL],
+        responses={200: s.MonitoringFiguresSerializer, **NOT_MODIFIED, **BAD_REQUEST, **ERRORS},
+    )
+    def get(self, request):
+        value = request.query_params.get("month")
+        month = parse_month(value) if value is not None else monitoring_figures.previous_month(clock.today())
+        if month is None:
+            raise exceptions.ValidationError({"month": [_("Give a month as YYYY-MM.")]})
+        rollups = _monitoring_rollups(self.token, request.user)
+        data = {
+            "month": f"{month:%Y-%m}",
+            "total": monitoring_figures.total(month=month, rollups=rollups),
+            "by_enterprise": monitoring_figures.by(month=month, dimension="enterprise", rollups=rollups),
+            "by_alarm_type": monitoring_figures.by_type(month=month, rollups=rollups),
+        }
+        return Response(s.MonitoringFiguresSerializer(data).data)
+
+
+def _monitoring_rollups(token, user):
+    """The daily rollups a token (everything) or a logged-in user (what the pages show them) reads."""
+    return DailyRollup.objects.all() if token is not None else DailyRollup.objects.restrict(user)
+
+
 # Safety ----------------------------------------------------------------------------------------------------------
 
 
@@ -597,8 +643,8 @@ class IndicatorsView(ApiView, APIView):
             "For the provincial assessment, for one year: per key task of the year's plan, measures completed and "
             "the completion and on-time rates (on time: not overdue today — past its due date and still open); "
             "project investment completion by category (万元); hazard zero-out by field (hazards found in the "
-            "year); inspections done by kind and random draws made. A logged-in user's figures cover what they may "
-            "see."
+            "year); inspections done by kind and random draws made; 两客一危 monitoring by month (alarms per 1,000 "
+            "km, 处置率, 处理率). A logged-in user's figures cover what they may see."
         ),
         parameters=[YEAR, *CONDITIONAL],
         responses={200: s.IndicatorsSerializer, **NOT_MODIFIED, **BAD_REQUEST, **ERRORS},
@@ -639,6 +685,9 @@ class IndicatorsView(ApiView, APIView):
                 ],
                 "draws": draws.filter(made_at__gte=first, made_at__lt=first.replace(year=year + 1)).count(),
             },
+            "monitoring_by_month": monitoring_figures.monthly(
+                year=year, rollups=_monitoring_rollups(self.token, request.user)
+            ),
         }
         return Response(s.IndicatorsSerializer(data).data)
 

@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import clock
+from monitoring import figures as monitoring_figures
+from monitoring.models import DailyRollup
 from organisation.models import User
 from plans.choices import MeasureStatus
 from plans.models import Measure
@@ -106,6 +108,8 @@ class WeekBriefing:
     investment: project_selectors.AnnualCompletion
     investment_by_category: list[project_selectors.Figures]
     behind_schedule: list[ProjectRow]
+    monitoring_month: datetime.date  # the month before the week's last day
+    monitoring_by_enterprise: list[monitoring_figures.Figure]
 
 
 def _name(user: User | None) -> str:
@@ -219,6 +223,15 @@ def week_briefing(week_start: datetime.date, *, today: datetime.date | None = No
             )
             for project in behind
         ],
+        monitoring_month=monitoring_figures.previous_month(as_of),
+        monitoring_by_enterprise=sorted(
+            monitoring_figures.by(
+                month=monitoring_figures.previous_month(as_of),
+                dimension="enterprise",
+                rollups=DailyRollup.objects.all(),
+            ),
+            key=lambda figure: (-(figure.per_1000_km or 0), figure.label),
+        ),
     )
 
 
@@ -274,6 +287,44 @@ def _measure_table(title: str, rows: list[MeasureRow]) -> Table:
         ],
         [[r.code, r.title, r.key_task, r.unit, _leaders(r), _date(r.due_date), r.progress] for r in rows],
         (8, 44, 30, 24, 20, 15, 10),
+    )
+
+
+def _percent(value: Decimal | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}%"
+
+
+def _monitoring_table(briefing: WeekBriefing) -> Table:
+    """Last month's alarms per 1,000 km by enterprise, the highest first, with 处置率 and 处理率."""
+    rows = briefing.monitoring_by_enterprise
+    km, alarms = sum(f.km for f in rows), sum(f.alarms for f in rows)
+    return Table(
+        _("Two-passenger one-dangerous monitoring %(month)s") % {"month": f"{briefing.monitoring_month:%Y-%m}"},
+        _("%(alarms)s alarms in %(km)s km") % {"alarms": alarms, "km": km},
+        [
+            _("Enterprise"),
+            _("Kilometres"),
+            _("Alarms"),
+            _("Alarms per 1,000 km"),
+            _("Same month last year"),
+            _("Change"),
+            _("Disposal rate"),
+            _("Handling rate"),
+        ],
+        [
+            [
+                f.label,
+                f.km,
+                f.alarms,
+                f.per_1000_km,
+                f.per_1000_km_last_year if f.per_1000_km_last_year is not None else "",
+                _percent(f.change),
+                _percent(f.disposal_rate),
+                _percent(f.handling_rate),
+            ]
+            for f in rows
+        ],
+        (40, 14, 10, 14, 14, 10, 12, 12),
     )
 
 
@@ -344,6 +395,7 @@ def briefing_tables(briefing: WeekBriefing) -> list[Table]:
             [[p.code, p.name, p.unit, p.leader, _date(p.planned_finish)] for p in briefing.behind_schedule],
             (16, 50, 24, 14, 16),
         ),
+        _monitoring_table(briefing),
     ]
 
 

@@ -40,7 +40,7 @@ GENERATION_KEY = "dashboard:generation"
 WARM_PENDING_KEY = "dashboard:warm-pending"
 
 #: The apps whose writes change a figure (core: import jobs, which write the others' rows in bulk).
-COUNTED_APPS = frozenset({"plans", "projects", "safety", "inspections", "organisation", "core"})
+COUNTED_APPS = frozenset({"plans", "projects", "safety", "inspections", "monitoring", "organisation", "core"})
 
 
 def _timeout() -> int:

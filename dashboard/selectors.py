@@ -1,5 +1,5 @@
 """The leadership dashboard's figures for a year: a fixed number of aggregate queries whatever the data
-(``dashboard_figures``: 15), built on the apps' own querysets and selectors, so that each figure counts what the
+(``dashboard_figures``: 17), built on the apps' own querysets and selectors, so that each figure counts what the
 list it links to shows. The page renders them once and keeps the result in the cache (``dashboard.cache``).
 
 Everything here reads all the bureau's data: only those who read everything (leaders, administrators) see the
@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from inspections.models import Draw, Inspection
+from monitoring import figures as monitoring_figures
+from monitoring.models import DailyRollup, SupervisionNotice
 from organisation.models import Unit
 from plans.choices import MeasureStatus, ReportState
 from plans.models import KeyTask, Measure, ProgressReport, WorkPlan
@@ -272,6 +274,27 @@ def safety_figures(year: int, today: datetime.date) -> SafetyFigures:
     )
 
 
+# Two-passenger one-dangerous monitoring -----------------------------------------------------------------------------
+
+
+@dataclass
+class MonitoringFigures:
+    month: datetime.date
+    total: monitoring_figures.Figure  # alarms per 1,000 km with the same month last year, 处置率, 处理率, night running
+    notices_awaiting_reply: int
+
+
+def monitoring_figures_for(year: int, today: datetime.date) -> MonitoringFigures:
+    """Last month's monitoring figures (the year's December once the year is over) from the daily rollups (1
+    query) and the supervision notices awaiting the enterprise's reply (1 query)."""
+    month = monitoring_figures.last_month_of(year, today)
+    return MonitoringFigures(
+        month=month,
+        total=monitoring_figures.total(month=month, rollups=DailyRollup.objects.all()),
+        notices_awaiting_reply=SupervisionNotice.objects.awaiting_reply().count(),
+    )
+
+
 # The dashboard ------------------------------------------------------------------------------------------------------
 
 
@@ -285,6 +308,7 @@ class DashboardFigures:
     units: list[UnitFigures]
     projects: ProjectFigures
     safety: SafetyFigures
+    monitoring: MonitoringFigures
     years: list[int] = field(default_factory=list)
 
 
@@ -295,7 +319,7 @@ def dashboard_years(today: datetime.date) -> list[int]:
 
 
 def dashboard_figures(year: int, today: datetime.date | None = None) -> DashboardFigures:
-    """Every figure of the dashboard for ``year`` (15 queries; see the sections' functions)."""
+    """Every figure of the dashboard for ``year`` (17 queries; see the sections' functions)."""
     today = today or clock.today()
     key_tasks = key_task_figures(year, today)
     return DashboardFigures(
@@ -307,6 +331,7 @@ def dashboard_figures(year: int, today: datetime.date | None = None) -> Dashboar
         units=unit_figures(year, today),
         projects=project_figures(year, today),
         safety=safety_figures(year, today),
+        monitoring=monitoring_figures_for(year, today),
         years=dashboard_years(today),
     )
 

@@ -7,7 +7,7 @@ from django.contrib import admin
 from core.admin import ReadOnlyAdmin, ServiceModelAdmin
 
 from . import services
-from .models import Alarm, DailyRollup, Driver, VehicleDayMileage
+from .models import Alarm, DailyRollup, Driver, SupervisionNotice, Threshold, VehicleDayMileage
 
 
 @admin.register(Driver)
@@ -60,3 +60,22 @@ class DailyRollupAdmin(_ReadOnlyAdmin):
     list_select_related = ["vehicle", "driver", "enterprise"]
     search_fields = ["vehicle__plate", "driver__name"]
     date_hierarchy = "day"
+
+
+@admin.register(Threshold)
+class ThresholdAdmin(ServiceModelAdmin):
+    list_display = ["valid_from", "per_1000_km", "reply_days", "education_months"]
+    fields = list(services.THRESHOLD_FIELDS)
+
+    def service_save(self, request, obj, changes: dict, writes=None):
+        return services.threshold_save(user=request.user, threshold=obj, writes=writes, **changes)
+
+
+@admin.register(SupervisionNotice)
+class SupervisionNoticeAdmin(_ReadOnlyAdmin):
+    """Issued by ``services.notices_issue``; the replies are recorded on the notice's page."""
+
+    list_display = ["enterprise", "month", "per_1000_km", "threshold", "due_on", "replied_on"]
+    list_select_related = ["enterprise"]
+    search_fields = ["enterprise__name"]
+    date_hierarchy = "month"

@@ -14,3 +14,5 @@ class MonitoringConfig(AppConfig):
         track(models.Driver)
         track(models.Alarm)
         track(models.VehicleDayMileage)
+        track(models.Threshold)
+        track(models.SupervisionNotice)

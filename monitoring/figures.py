@@ -125,14 +125,25 @@ def _figure(label: str, alarm_query: dict, values: dict) -> Figure:
     )
 
 
-def _rollups(user, month: datetime.date):
-    return DailyRollup.objects.restrict(user).filter(_month_q(month) | _month_q(same_month_last_year(month)))
+def _scope(user, rollups):
+    """The rollups the figures count: ``rollups`` when given (background work and API tokens, which read
+    everything: ``DailyRollup.objects.all()``), else those ``user`` may see."""
+    return rollups if rollups is not None else DailyRollup.objects.restrict(user)
 
 
-def total(*, user, month: datetime.date) -> Figure:
+def _rollups(user, month: datetime.date, rollups=None):
+    return _scope(user, rollups).filter(_month_q(month) | _month_q(same_month_last_year(month)))
+
+
+def total(*, month: datetime.date, user=None, rollups=None) -> Figure:
     """The county's month (what ``user`` may see): one query."""
-    values = _rollups(user, month).aggregate(**_sums(month))
+    values = _rollups(user, month, rollups).aggregate(**_sums(month))
     return _figure(_("All enterprises"), {"month": f"{month:%Y-%m}"}, values)
+
+
+def last_month_of(year: int, today: datetime.date) -> datetime.date:
+    """The month a summary of ``year`` shows: last month, or the year's December once the year is over."""
+    return previous_month(min(today, datetime.date(year + 1, 1, 1)))
 
 
 DIMENSIONS = {
@@ -143,11 +154,14 @@ DIMENSIONS = {
 }
 
 
-def by(*, user, month: datetime.date, dimension: str) -> list[Figure]:
+def by(*, month: datetime.date, dimension: str, user=None, rollups=None) -> list[Figure]:
     """The month's figures by enterprise, vehicle or driver (rollups without a driver are left out of the
     drivers'), the largest mileage first: one query."""
+    return _by(_rollups(user, month, rollups), month, dimension)
+
+
+def _by(rollups, month: datetime.date, dimension: str) -> list[Figure]:
     key, label, parameter = DIMENSIONS[dimension]
-    rollups = _rollups(user, month)
     if dimension == "driver":
         rollups = rollups.filter(driver__isnull=False)
     rows = rollups.values(key, label).annotate(**_sums(month)).order_by(key)
@@ -160,13 +174,13 @@ def by(*, user, month: datetime.date, dimension: str) -> list[Figure]:
     return figures
 
 
-def by_type(*, user, month: datetime.date) -> list[Figure]:
+def by_type(*, month: datetime.date, user=None, rollups=None) -> list[Figure]:
     """The month's alarms per 1,000 km by alarm type (the month's whole mileage is each type's denominator):
     one query."""
     this_month, last_year = month, same_month_last_year(month)
     km = {this_month: Decimal("0"), last_year: Decimal("0")}
     counts = {this_month: {}, last_year: {}}
-    for day, kilometres, types in _rollups(user, month).values_list("day", "km", "by_type"):
+    for day, kilometres, types in _rollups(user, month, rollups).values_list("day", "km", "by_type"):
         period = this_month if day >= this_month else last_year
         km[period] += kilometres
         for alarm_type, count in types.items():
@@ -189,9 +203,9 @@ def by_type(*, user, month: datetime.date) -> list[Figure]:
     return figures
 
 
-def monthly(*, user, year: int) -> list[Figure]:
+def monthly(*, year: int, user=None, rollups=None) -> list[Figure]:
     """Each month of ``year`` with the same month of the year before: one query."""
-    rollups = DailyRollup.objects.restrict(user).filter(day__year__in=[year, year - 1])
+    rollups = _scope(user, rollups).filter(day__year__in=[year, year - 1])
     rows = {(day.year, day.month): values for day, *values in _month_rows(rollups)}
     figures = []
     for number in range(1, 13):

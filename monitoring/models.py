@@ -7,6 +7,7 @@ rebuilt by ``services.rollup_rebuild`` whenever alarms or mileage are imported, 
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -16,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from core.fields import BoundedDateField
 
 from .choices import AlarmType, DriverStatus, HandlingStatus, QualificationClass
-from .querysets import AlarmQuerySet, DriverQuerySet, MileageQuerySet, RollupQuerySet
+from .querysets import (
+    AlarmQuerySet,
+    DriverQuerySet,
+    MileageQuerySet,
+    RollupQuerySet,
+    SupervisionNoticeQuerySet,
+)
 from .validators import validate_id_number
 
 
@@ -251,3 +258,104 @@ class DailyRollup(models.Model):
 
     def get_absolute_url(self):
         return reverse("monitoring:alarm_list") + f"?vehicle={self.vehicle_id}&month={self.day:%Y-%m}"
+
+
+class Threshold(models.Model):
+    """The 督办 threshold an administrator sets: from the month of ``valid_from`` on (until a later threshold), an
+    enterprise with more alarms per 1,000 km in a month gets a supervision notice, and a driver above it for
+    ``education_months`` consecutive months is listed for education."""
+
+    valid_from = BoundedDateField(_("valid from (month)"), unique=True, help_text=_("The first day of a month."))
+    per_1000_km = models.DecimalField(
+        _("alarms per 1,000 km"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    reply_days = models.PositiveSmallIntegerField(
+        _("days to reply"), default=15, help_text=_("The enterprise's reply to a supervision notice is due after.")
+    )
+    education_months = models.PositiveSmallIntegerField(
+        _("consecutive months for education"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("A driver above the threshold for this many consecutive months is listed for education."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("supervision threshold")
+        verbose_name_plural = _("supervision thresholds")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(per_1000_km__gte=0), name="%(app_label)s_%(class)s_not_negative"),
+            models.CheckConstraint(condition=Q(education_months__gte=1), name="%(app_label)s_%(class)s_months"),
+        ]
+
+    def __str__(self):
+        return f"{self.valid_from:%Y-%m} {self.per_1000_km}"
+
+    def get_absolute_url(self):
+        return reverse("monitoring:notice_list")
+
+
+class SupervisionNotice(models.Model):
+    """A 督办 notice: an enterprise was above the threshold in a month (one notice per enterprise and month, the
+    figures as they were when it was issued) and must reply by ``due_on``; staff record the enterprise's reply."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="supervision_notices",
+    )
+    month = models.DateField(_("month"))
+    km = models.DecimalField(_("kilometres"), max_digits=11, decimal_places=1)
+    alarms = models.PositiveIntegerField(_("alarms"))
+    per_1000_km = models.DecimalField(_("alarms per 1,000 km"), max_digits=9, decimal_places=2)
+    threshold = models.DecimalField(_("threshold"), max_digits=7, decimal_places=2)
+    due_on = models.DateField(_("reply due on"))
+    reply = models.TextField(_("enterprise's reply"), blank=True)
+    replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    reply_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reply recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SupervisionNoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supervision notice")
+        verbose_name_plural = _("supervision notices")
+        ordering = ["-month", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "month"],
+                name="%(app_label)s_%(class)s_once",
+                violation_error_message=_("This enterprise already has a supervision notice for this month."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(reply="") & Q(replied_on__isnull=True)) | (~Q(reply="") & Q(replied_on__isnull=False)),
+                name="%(app_label)s_%(class)s_reply_dated",
+                violation_error_message=_("A reply needs the date it was given."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-month", "id"], name="monitoring_notice_list"),
+            models.Index(fields=["due_on"], condition=Q(replied_on__isnull=True), name="monitoring_notice_awaiting"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.month:%Y-%m}"
+
+    def get_absolute_url(self):
+        return reverse("monitoring:notice_detail", args=[self.pk])
+
+    @property
+    def awaiting_reply(self) -> bool:
+        return self.replied_on is None

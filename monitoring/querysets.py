@@ -58,12 +58,18 @@ def restrict_by_enterprise(queryset, user, action: str, enterprise_field: str):
     return queryset.none()
 
 
+def restrict_to_supervisors(queryset, user, action: str):
+    """As ``restrict_by_enterprise`` over the ``enterprise`` field, and ``change`` also for the staff of the
+    enterprise's supervising unit (drivers, supervision notices' replies)."""
+    if action == "change" and user.is_authenticated and user.is_active and user.is_unit_member:
+        if not user.supervises_safety:
+            return queryset.filter(enterprise__supervising_unit_id=user.unit_id)
+    return restrict_by_enterprise(queryset, user, action, "enterprise")
+
+
 class DriverQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view"):
-        if action == "change" and user.is_authenticated and user.is_active and user.is_unit_member:
-            if not user.supervises_safety:
-                return self.filter(enterprise__supervising_unit_id=user.unit_id)
-        return restrict_by_enterprise(self, user, action, "enterprise")
+        return restrict_to_supervisors(self, user, action)
 
     def qualification_expiring(self, start, end):
         return self.filter(qualification_expires_on__gte=start, qualification_expires_on__lte=end)
@@ -92,3 +98,14 @@ class RollupQuerySet(models.QuerySet):
     def in_month(self, month):
         """The rollups of the calendar month starting on ``month`` (a date, day 1)."""
         return self.filter(day__gte=month, day__lte=month_end(month))
+
+
+class SupervisionNoticeQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        return restrict_to_supervisors(self, user, action)
+
+    def awaiting_reply(self):
+        return self.filter(replied_on__isnull=True)
+
+    def for_list(self):
+        return self.select_related("enterprise").order_by("-month", "pk")

@@ -1,13 +1,19 @@
-"""Reads of the monitoring app for its pages: the alarm list (restricted, filtered)."""
+"""Reads of the monitoring app for its pages: the alarm list (restricted, filtered) and the drivers listed for
+education."""
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 
 from enterprises.models import Vehicle
 
+from .figures import previous_month
 from .filters import AlarmFilterForm
-from .models import Alarm, Driver
+from .models import Alarm, DailyRollup, Driver, Threshold
 from .querysets import month_end, restrict_by_enterprise
 from .services import day_bounds
 
@@ -57,3 +63,53 @@ def alarm_list(*, user, params) -> AlarmList:
 def _visible_vehicles(user):
     """The vehicles whose monitoring data ``user`` may see (a subquery)."""
     return restrict_by_enterprise(Vehicle.objects.all(), user, "view", "enterprise").values("pk")
+
+
+@dataclass
+class EducationRow:
+    driver: Driver
+    rates: list[Decimal] = field(default_factory=list)  # alarms per 1,000 km, month by month, the oldest first
+
+
+@dataclass
+class EducationList:
+    threshold: Threshold | None
+    months: list[datetime.date]
+    rows: list[EducationRow]
+
+
+def education_list(*, user, month: datetime.date) -> EducationList:
+    """The drivers ``user`` may see who were above the threshold in each of the ``education_months`` months up to
+    ``month`` (each month judged by its own threshold, and a month without kilometres is not above it): three
+    queries whatever the number of drivers."""
+    thresholds = list(Threshold.objects.filter(valid_from__lte=month).order_by("-valid_from"))
+    if not thresholds:
+        return EducationList(threshold=None, months=[], rows=[])
+    months = [month]
+    for _number in range(thresholds[0].education_months - 1):
+        months.insert(0, previous_month(months[0]))
+    limit = {m: next((t.per_1000_km for t in thresholds if t.valid_from <= m), None) for m in months}
+    rows = (
+        DailyRollup.objects.restrict(user)
+        .filter(driver__isnull=False, day__gte=months[0], day__lte=month_end(month))
+        .annotate(month=TruncMonth("day"))
+        .values("driver_id", "month")
+        .annotate(km=Sum("km"), alarms=Sum("alarms"))
+        .order_by()
+    )
+    rates: dict[int, dict] = {}
+    for row in rows:
+        if row["km"]:
+            rate = (Decimal(row["alarms"]) / row["km"] * 1000).quantize(Decimal("0.01"))
+            rates.setdefault(row["driver_id"], {})[row["month"]] = rate
+    listed = {
+        driver_id: by_month
+        for driver_id, by_month in rates.items()
+        if all(m in by_month and limit[m] is not None and by_month[m] > limit[m] for m in months)
+    }
+    drivers = Driver.objects.restrict(user).filter(pk__in=listed).for_list()
+    return EducationList(
+        threshold=thresholds[0],
+        months=months,
+        rows=[EducationRow(driver=d, rates=[listed[d.pk][m] for m in months]) for d in drivers],
+    )

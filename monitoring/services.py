@@ -9,16 +9,19 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.writes import Writes, check_editable, refusal
 from enterprises.choices import VehicleClass
 from enterprises.models import Enterprise, Vehicle
 
+from . import figures
 from .choices import AlarmType, HandlingStatus
-from .models import Alarm, DailyRollup, Driver, VehicleDayMileage
-from .querysets import may_change_drivers, may_import
+from .models import Alarm, DailyRollup, Driver, SupervisionNotice, Threshold, VehicleDayMileage
+from .querysets import may_change_drivers, may_import, month_end
 from .validators import normalise_id_number
 
 DRIVER_FIELDS = (
@@ -198,3 +201,106 @@ def rollup_rebuild(*, keys: Iterable[tuple[int, datetime.date]]) -> int:
     ]
     DailyRollup.objects.bulk_create(rollups, batch_size=1000)
     return len(rollups)
+
+
+# Thresholds and supervision notices (督办) ---------------------------------------------------------------------------
+
+THRESHOLD_FIELDS = ("valid_from", "per_1000_km", "reply_days", "education_months")
+
+
+def threshold_save(*, user, threshold: Threshold | None = None, writes: Writes | None = None, **values) -> Threshold:
+    """Set (or change) a 督办 threshold: administrators only. ``valid_from`` is taken as its month's first day."""
+    writes = writes or Writes()
+    check_editable(values, THRESHOLD_FIELDS)
+    if not (user.is_authenticated and user.is_active and user.is_administrator):
+        raise refusal(_("Only administrators set the supervision thresholds."))
+    if values.get("valid_from") is not None:
+        values["valid_from"] = values["valid_from"].replace(day=1)
+    with writes.atomic(user):
+        threshold = Threshold() if threshold is None else writes.lock(threshold)
+        for field, value in values.items():
+            setattr(threshold, field, value)
+        writes.clean(threshold)
+        writes.save(threshold)
+    return threshold
+
+
+def threshold_for(month: datetime.date) -> Threshold | None:
+    """The threshold in force in ``month`` (the latest that starts on or before it), if any."""
+    return Threshold.objects.filter(valid_from__lte=month.replace(day=1)).order_by("-valid_from").first()
+
+
+def notices_issue(*, month: datetime.date, user=None, writes: Writes | None = None) -> list[SupervisionNotice]:
+    """Issue a supervision notice to each enterprise above the threshold in ``month`` that has none for it yet.
+    Idempotent: a second run issues nothing new (and two at once issue each notice once, by the unique
+    constraint). Run by the imports for the closed months they touched and daily by ``monitoring.notices_sweep``;
+    ``user`` is whoever caused the run (None: the schedule). Returns the notices issued."""
+    writes = writes or Writes()
+    month = month.replace(day=1)
+    threshold = threshold_for(month)
+    if threshold is None:
+        return []
+    already = set(SupervisionNotice.objects.filter(month=month).values_list("enterprise_id", flat=True))
+    due_on = clock.today() + datetime.timedelta(days=threshold.reply_days)
+    issued = []
+    with writes.atomic(user):
+        for figure in figures.by(month=month, dimension="enterprise", rollups=DailyRollup.objects.all()):
+            enterprise_id = figure.alarm_query["enterprise"]
+            rate = figure.per_1000_km
+            if enterprise_id in already or rate is None or rate <= threshold.per_1000_km:
+                continue
+            notice = SupervisionNotice(
+                enterprise_id=enterprise_id,
+                month=month,
+                km=figure.km,
+                alarms=figure.alarms,
+                per_1000_km=rate,
+                threshold=threshold.per_1000_km,
+                due_on=due_on,
+            )
+            try:
+                with transaction.atomic():  # another run issuing the same notice at the same moment: theirs stands
+                    writes.save(notice)
+            except IntegrityError:
+                continue
+            issued.append(notice)
+    return issued
+
+
+def closed_months(days: Iterable[datetime.date]) -> list[datetime.date]:
+    """The months of ``days`` that have ended (before today), in order: the ones notices are issued for."""
+    today = clock.today()
+    return sorted({day.replace(day=1) for day in days if month_end(day) < today})
+
+
+def notices_sweep() -> int:
+    """The daily run: the notices of last month (the platform's exports of a month arrive after it ends) and of
+    the month before (a late import). Returns how many were issued."""
+    last_month = (clock.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    before = (last_month - datetime.timedelta(days=1)).replace(day=1)
+    return sum(len(notices_issue(month=month)) for month in (before, last_month))
+
+
+def notice_reply_record(
+    *, user, notice: SupervisionNotice, reply: str, replied_on: datetime.date, writes: Writes | None = None
+) -> SupervisionNotice:
+    """Record the enterprise's reply to a supervision notice (or correct it): the staff of the enterprise's
+    supervising unit, the safety-supervising unit and administrators."""
+    writes = writes or Writes()
+    writes.require(user, "change", notice, _("You may not record replies to this notice."))
+    reply = (reply or "").strip()
+    errors = {}
+    if not reply:
+        errors["reply"] = _("Write the enterprise's reply.")
+    if replied_on is None:
+        errors["replied_on"] = _("Give the date of the reply.")
+    elif replied_on > clock.today():
+        errors["replied_on"] = _("A reply cannot be dated in the future.")
+    if errors:
+        raise ValidationError(errors)
+    with writes.atomic(user):
+        notice = writes.lock(notice)
+        notice.reply, notice.replied_on, notice.reply_recorded_by = reply, replied_on, user
+        writes.clean(notice)
+        writes.save(notice)
+    return notice

@@ -6,6 +6,9 @@ app_name = "monitoring"
 urlpatterns = [
     path("", views.ranking, name="ranking"),
     path("alarms/", views.alarm_list, name="alarm_list"),
+    path("notices/", views.notice_list, name="notice_list"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("education/", views.education, name="education"),
     # Excel / CSV import and export of the monitoring platform's exports (monitoring/import_views.py)
     path("alarms/export/", import_views.alarm_export, name="alarm_export"),
     path("alarms/import/", import_views.alarm_import, name="alarm_import"),

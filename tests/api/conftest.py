@@ -29,6 +29,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.inspections.factories import InspectionFactory
+from tests.monitoring.factories import DriverFactory
 from tests.projects.factories import (
     BlockerFactory,
     FundingSourceFactory,
@@ -140,6 +141,7 @@ def populate(n: int, unit, user) -> None:
         BlockerFactory(progress=progress)
         enterprise = EnterpriseFactory(supervising_unit=unit)
         VehicleFactory(enterprise=enterprise)
+        DriverFactory(enterprise=enterprise)
         hazard = HazardFactory(responsible_unit=unit, found_by=user)
         hazard.transitions.create(action="start", from_status="pending", to_status="rectifying", by=user)
         InspectionFactory(lead_unit=unit, enterprises=[enterprise], inspectors=[user])

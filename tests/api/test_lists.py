@@ -25,6 +25,7 @@ LISTS = [f"/api/v1/{name}/" for name in MIRRORED] + [
     "/api/v1/deletions/",
     "/api/v1/investment-summary/?year=2020",
     "/api/v1/indicators/?year=2020",
+    "/api/v1/monitoring-figures/?month=2020-05",
 ]
 
 

@@ -13,8 +13,9 @@ from dashboard.cache import new_generation
 #   6-8 investment: projects per category, planned per category, completed per category and month
 #   9 projects behind schedule                          10 blockers by category
 #   11 hazards of the year by field and level           12 inspections this month      13 draws this month
-#   14-15 the years to choose from (work plans, investment plans)
-FIGURE_QUERIES = 15
+#   14 monitoring: last month's rollups                15 supervision notices awaiting a reply
+#   16-17 the years to choose from (work plans, investment plans)
+FIGURE_QUERIES = 17
 
 
 def test_the_figures_take_a_fixed_number_of_queries(world, django_assert_num_queries):

@@ -128,6 +128,8 @@ def test_every_linked_figure_agrees_with_its_list(login, leo, world):
         "inspections-month",
         "draws-month",
         "blocker-projects",
+        "monitoring-alarms",
+        "monitoring-notices",
     } <= kinds
     assert assert_figures_agree(client, links) >= 20  # the comparison is not between zeros
 

@@ -37,6 +37,8 @@ def test_every_app_declares_its_sources():
         "enterprises.vehicle_certificate",
         "enterprises.licence",
         "emergency.duty",
+        "monitoring.notice",
+        "monitoring.qualification",
     }
     assert [section.key for section in registry.sections()] == ["safety.new_major"]
 

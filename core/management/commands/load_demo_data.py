@@ -4,6 +4,7 @@ from django.db import transaction
 import emergency.demo
 import enterprises.demo
 import inspections.demo
+import monitoring.demo
 import organisation.demo
 import plans.demo
 import projects.demo
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             safety.demo.load()
             inspections.demo.load()
             emergency.demo.load()
+            monitoring.demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(f"Demo users (password for all: {organisation.demo.DEMO_PASSWORD}):")
         for username, description in logins:
