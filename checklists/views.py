@@ -12,20 +12,12 @@ from django.views.decorators.http import require_POST
 
 from core import clock
 from core.uploads import stored_file_response
-from core.views import year_param
+from core.views import add_service_errors, year_param
 
 from . import registry, selectors, services
 from .export import submission_xlsx
 from .forms import CommentForm, ItemFillForm, ResolveForm
 from .models import Checklist, ChecklistItem, EvidenceFile, ItemComment, Submission, plain
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _act(request, write, success: str, target):
@@ -153,7 +145,7 @@ def item_fill(request, pk):
                 evidence=data["evidence"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The item was saved."))
             return redirect(item)
@@ -169,7 +161,7 @@ def comment_add(request, pk):
         try:
             services.comment_add(user=request.user, item=item, text=form.cleaned_data["text"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The comment was sent to the lead unit."))
             return redirect(item)

@@ -46,6 +46,15 @@ class KeysFirstPaginator(Paginator):
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: field errors on their fields, the rest on top."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
 def paginate(request, queryset, *, keys_first: bool = False):
     """The page of ``queryset`` that ``?page=`` asks for, settings.PAGE_SIZE rows to a page; ``keys_first``: read
     by ``KeysFirstPaginator``, for a long list whose rows join many tables."""

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core import clock, periods
 from core.uploads import stored_file_response
-from core.views import paginate
+from core.views import add_service_errors, paginate
 
 from . import services
 from .filters import DrillFilter
@@ -21,14 +21,6 @@ from .forms import DrillForm, DutyAssignmentForm, SpecialPeriodForm
 from .models import Drill, DrillPhoto, DutyAssignment, SpecialPeriod
 from .querysets import keeps_roster
 from .selectors import roster_month
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def month_or_404(year: int, month: int) -> datetime.date:
@@ -97,7 +89,7 @@ def roster_day(request, day):
                     note=data["note"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, _("%(person)s is on duty on %(date)s.") % {"person": data["person"], "date": day}
@@ -132,7 +124,7 @@ def period_list(request):
             try:
                 services.special_period_create(user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The special period was added."))
                 return redirect("emergency:period_list")
@@ -189,7 +181,7 @@ def _drill_form_page(request, drill=None):
             else:
                 drill = services.drill_update(user=request.user, drill=drill, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The drill was saved."))
             return redirect(drill)

@@ -7,21 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.views import paginate
+from core.views import add_service_errors, paginate
 
 from . import services
 from .filters import EnterpriseFilter, VehicleFilter
 from .forms import EnterpriseForm, ListingForm, VehicleForm
 from .models import Enterprise, Vehicle
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: field errors on their fields, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def _query_without_page(request) -> str:
@@ -77,7 +68,7 @@ def enterprise_create(request):
         try:
             enterprise = services.enterprise_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -94,7 +85,7 @@ def enterprise_edit(request, pk):
         try:
             services.enterprise_update(user=request.user, enterprise=enterprise, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -174,7 +165,7 @@ def vehicle_create(request):
         try:
             vehicle = services.vehicle_create(user=request.user, enterprise=enterprise, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The vehicle was registered."))
             return redirect(vehicle)
@@ -189,7 +180,7 @@ def vehicle_edit(request, pk):
         try:
             services.vehicle_update(user=request.user, vehicle=vehicle, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The vehicle was saved."))
             return redirect(vehicle)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.views import paginate
+from core.views import add_service_errors, paginate
 
 from . import services
 from .filters import DrawFilter, InspectionFilter
@@ -15,15 +15,6 @@ from .forms import DrawForm, DrawToInspectionsForm, FindingForm, InspectionForm
 from .models import Draw, Finding, Inspection
 from .querysets import inspects
 from .selectors import draw_view
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
 
 # Inspections -------------------------------------------------------------------------------------------------
 
@@ -75,7 +66,7 @@ def _inspection_form_page(request, inspection=None):
             else:
                 inspection = services.inspection_update(user=request.user, inspection=inspection, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The inspection was saved."))
             return redirect(inspection)
@@ -142,7 +133,7 @@ def finding_hazard(request, pk):
         try:
             hazard = services.finding_register_hazard(user=request.user, finding=finding, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The hazard was registered from the finding."))
             return redirect(hazard)
@@ -173,7 +164,7 @@ def draw_create(request):
         try:
             draw = services.draw_make(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The draw was made and published."))
             return redirect(draw)

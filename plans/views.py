@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core import periods
 from core.reviews import awaiting_review, first_of_month, next_month_due
 from core.uploads import stored_file_response
-from core.views import filter_options, paginate, review_decide
+from core.views import add_service_errors, filter_options, paginate, review_decide
 from dashboard import summary
 from dashboard.selectors import may_view_dashboard
 
@@ -33,16 +33,6 @@ from .forms import (
 )
 from .models import Checkpoint, KeyTask, Measure, ProgressReport, ReportAttachment, WorkPlan
 from .parsing import PlanParseError, parse_plan
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: field errors on their fields, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
 
 # Plan overview ----------------------------------------------------------------------------------------------
 
@@ -96,7 +86,7 @@ def plan_draft_next_year(request, year):
                 user=request.user, plan=plan, include_completed=form.cleaned_data["include_completed"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The %(year)s plan was drafted: edit it, then publish it.") % {"year": draft.year}
@@ -162,7 +152,7 @@ def plan_import_text(request):
                     source_text=data["text"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, _("The plan was created: %(count)s key tasks.") % {"count": len(parsed.key_tasks)}
@@ -233,7 +223,7 @@ def measure_edit(request, pk):
         try:
             services.measure_update(user=request.user, measure=measure, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The measure was saved."))
             return redirect(measure)
@@ -336,7 +326,7 @@ def _report_form_page(request, *, measure, report=None):
             else:
                 report = services.progress_report_update(report=report, **common)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             existing = None if report else reports.filter(month=first_of_month(month)).first()
         else:
             if common["submit"]:

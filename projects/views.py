@@ -12,22 +12,13 @@ from core import periods
 from core.choices import ProblemCategory
 from core.reviews import awaiting_review, first_of_month, next_month_due
 from core.uploads import stored_file_response
-from core.views import filter_options, paginate, review_decide, year_param
+from core.views import add_service_errors, filter_options, paginate, review_decide, year_param
 
 from . import selectors, services
 from .choices import FundingSourceKind, MilestonePhase, ProgressState
 from .filters import ProjectFilter
 from .forms import BlockerFormSet, MilestoneFormSet, ProgressForm, ProjectForm, ReviewForm, blockers_from
 from .models import Blocker, Milestone, MonthlyProgress, ProgressPhoto, Project
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
 
 # Registry ---------------------------------------------------------------------------------------------------
 
@@ -151,7 +142,7 @@ def _project_form_page(request, project=None):
                 facts = form.facts()
                 project = services.project_update(user=request.user, project=project, **facts, **form.related())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The project was saved."))
             return redirect(project)
@@ -258,7 +249,7 @@ def _progress_form_page(request, *, project, progress=None):
             else:
                 progress = services.progress_update(progress=progress, **common)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             if "over_total_reason" in form.errors:
                 form.ask_over_total()
             existing = None if progress else entries.filter(month=first_of_month(month)).first()

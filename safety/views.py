@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core import clock, periods
 from core.uploads import stored_file_response
-from core.views import paginate, year_param
+from core.views import add_service_errors, paginate, year_param
 
 from . import selectors, services
 from .choices import PhotoKind
@@ -39,14 +39,6 @@ STEP_FORMS = {
     "verify": VerifyForm,
     "downgrade": DowngradeForm,
 }
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 # The register -----------------------------------------------------------------------------------------------
@@ -85,7 +77,7 @@ def hazard_create(request):
                 user=request.user, photos=form.cleaned_data["photos"], **form.hazard_fields()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Hazard %(code)s was registered.") % {"code": hazard.code})
             return redirect(hazard)
@@ -102,7 +94,7 @@ def hazard_edit(request, pk):
                 user=request.user, hazard=hazard, photos=form.cleaned_data["photos"], **form.hazard_fields()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The hazard was saved."))
             return redirect(hazard)
