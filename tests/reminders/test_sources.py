@@ -37,6 +37,7 @@ def test_every_app_declares_its_sources():
         "enterprises.vehicle_certificate",
         "enterprises.licence",
         "emergency.duty",
+        "checklists.checklist",
     }
     assert [section.key for section in registry.sections()] == ["safety.new_major"]
 
