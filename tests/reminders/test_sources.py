@@ -37,6 +37,7 @@ def test_every_app_declares_its_sources():
         "enterprises.vehicle_certificate",
         "enterprises.licence",
         "emergency.duty",
+        "checklists.checklist",
         "monitoring.notice",
         "monitoring.qualification",
     }

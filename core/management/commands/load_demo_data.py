@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+import checklists.demo
 import emergency.demo
 import enterprises.demo
 import inspections.demo
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             inspections.demo.load()
             emergency.demo.load()
             monitoring.demo.load()
+            checklists.demo.load()  # last: its computed items take the other modules' figures
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(f"Demo users (password for all: {organisation.demo.DEMO_PASSWORD}):")
         for username, description in logins:
