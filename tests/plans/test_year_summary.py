@@ -72,7 +72,8 @@ def test_the_2020_summary_has_the_dashboards_figures_and_the_documents_conventio
         "一、重点工作完成情况",
         "二、项目建设投资完成情况",
         "三、安全生产和执法检查情况",
-        "四、未完成事项及原因",
+        "四、督查激励指标自查与验收",  # the demo's two checklists
+        "五、未完成事项及原因",
     ]
     heading = next(paragraph for paragraph in paragraphs if paragraph.text == headings[0])
     assert east_asian_font(heading.runs[0]) == "黑体"
