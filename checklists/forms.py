@@ -11,7 +11,7 @@ from core.forms import BootstrapFormMixin, MultipleFileField
 
 class ItemFillForm(BootstrapFormMixin, forms.Form):
     value = forms.DecimalField(label=_("Value reached"), max_digits=14, decimal_places=4, required=False)
-    self_score = forms.DecimalField(label=_("Self-score"), max_digits=6, decimal_places=2, min_value=0)
+    self_score = forms.DecimalField(label=_("Self-score"), max_digits=6, decimal_places=2)
     explanation = forms.CharField(
         label=_("Explanation"), max_length=TEXT_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -19,7 +19,6 @@ class ItemFillForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["self_score"].max_value = item.full_marks
         self.fields["self_score"].help_text = _("From 0 to %(marks)s.") % {"marks": item.full_marks}
         self.fields["evidence"].help_text = _("PDF, Word, Excel, pictures or ZIP; at most %(size)s each.") % {
             "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)

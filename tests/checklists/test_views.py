@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from checklists import services
@@ -56,7 +57,7 @@ def test_the_lead_unit_fills_an_item_on_its_page(login, alice, item_a, tmp_media
 def test_a_score_above_full_marks_shows_under_its_field(login, alice, item_a):
     answer = login(alice).post(reverse("checklists:item_fill", args=[item_a.pk]), {"value": "99", "self_score": "11"})
     assert answer.status_code == 400
-    assert "self_score" in answer.context["fill_form"].errors
+    assert answer.context["fill_form"].errors["self_score"] == [_("The self-score is from 0 to the item's full marks.")]
 
 
 def test_a_responsible_unit_may_not_fill_but_comments(login, bob, alice, item_a):
