@@ -11,7 +11,9 @@
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+
+from .choices import CommentState
 
 
 def _active(user) -> bool:
@@ -35,6 +37,19 @@ class ChecklistQuerySet(models.QuerySet):
         if action == "sign" and user.is_leader:
             return self.filter(Q(responsible_leader__isnull=True) | Q(responsible_leader_id=user.pk))
         return self.none()
+
+    def ready_to_sign(self):
+        """The checklists a leader may sign now: not signed, with items, every item filled, no comment open."""
+        from .models import ChecklistItem, ItemComment
+
+        unfilled = ChecklistItem.objects.filter(checklist=OuterRef("pk"), filled_at__isnull=True)
+        open_comments = ItemComment.objects.filter(item__checklist=OuterRef("pk"), state=CommentState.OPEN)
+        return self.filter(
+            Exists(ChecklistItem.objects.filter(checklist=OuterRef("pk"))),
+            ~Exists(unfilled),
+            ~Exists(open_comments),
+            submission__isnull=True,
+        )
 
     def for_list(self):
         return self.select_related("responsible_leader", "submission__signed_by").annotate(

@@ -7,11 +7,15 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core import clock
 from core.uploads import check_attachment, stored_file_create
 from core.writes import Writes, check_editable, refusal
+from events.choices import EventKind
+from events.services import candidates, event_raise, who_may
+from organisation.models import User
 
 from . import registry
 from .choices import CommentState, DataSource
@@ -164,6 +168,7 @@ def item_fill(
         check_attachment(upload)
     with writes.atomic(user):
         _lock_open(writes, item.checklist)
+        was_ready = _is_ready(item.checklist)
         item = writes.lock(item)
         item.value, item.self_score, item.explanation = value, self_score, explanation.strip()
         item.filled_by, item.filled_at = user, clock.now()
@@ -172,6 +177,7 @@ def item_fill(
         writes.save_parts(
             lambda: [stored_file_create(model=EvidenceFile, upload=upload, user=user, item=item) for upload in evidence]
         )
+        writes.notify(lambda: _readiness_events(item.checklist, was_ready=was_ready))
     return item
 
 
@@ -196,6 +202,7 @@ def comment_add(*, user, item: ChecklistItem, text: str, writes: Writes | None =
         _lock_open(writes, item.checklist)
         writes.clean(comment)
         writes.save(comment)
+        writes.notify(lambda: _comment_events(comment))
     return comment
 
 
@@ -210,6 +217,8 @@ def _resolve(*, user, comment: ItemComment, state: str, answer: str, writes: Wri
         comment.resolved_by, comment.resolved_at = user, clock.now()
         writes.clean(comment)
         writes.save(comment)
+        writes.notify(lambda: _comment_events(comment))
+        writes.notify(lambda: _readiness_events(comment.item.checklist, was_ready=False))
     return comment
 
 
@@ -223,6 +232,64 @@ def comment_answer(*, user, comment: ItemComment, reason: str, writes: Writes | 
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason the comment is not adopted.")})
     return _resolve(user=user, comment=comment, state=CommentState.ANSWERED, answer=reason, writes=writes or Writes())
+
+
+# Events: whom each step hands the checklist to, by the rules of ``querysets`` ----------------------------------
+
+
+def _comment_events(comment: ItemComment) -> None:
+    """A comment → the lead unit's members, who adopt or answer it; adopted or answered → its author."""
+    item = comment.item
+    if comment.state == CommentState.OPEN:
+        lead_unit = candidates(units=[item.lead_unit_id]).exclude(pk=comment.author_id)
+        people = who_may(ChecklistItem.objects, "resolve", item, lead_unit)
+        title = _("%(unit)s commented on item %(number)s of %(checklist)s: %(text)s") % {
+            "unit": comment.unit,
+            "number": item.number,
+            "checklist": item.checklist,
+            "text": comment.text,
+        }
+        event_raise(kind=EventKind.CHECKLIST_COMMENTED, obj=comment, recipients=people, title=title)
+        return
+    people = who_may(ChecklistItem.objects, "view", item, candidates(users=[comment.author_id]))
+    if comment.state == CommentState.ADOPTED:
+        message = _("Your comment on item %(number)s of %(checklist)s was adopted. %(answer)s")
+    else:
+        message = _("Your comment on item %(number)s of %(checklist)s was answered: %(answer)s")
+    title = message % {"number": item.number, "checklist": item.checklist, "answer": comment.answer}
+    event_raise(kind=EventKind.CHECKLIST_COMMENT_RESOLVED, obj=comment, recipients=people, title=title.strip())
+
+
+def _readiness_events(checklist: Checklist, *, was_ready: bool) -> None:
+    """The step that leaves the checklist ready to sign (every item filled, every comment answered) → the leaders
+    who may sign it."""
+    if was_ready or not _is_ready(checklist):
+        return
+    leaders = who_may(Checklist.objects, "sign", checklist, candidates(q=Q(role=User.Role.LEADER)))
+    title = _("%(checklist)s is filled in and every comment answered: it is ready for your signature.") % {
+        "checklist": checklist
+    }
+    event_raise(kind=EventKind.CHECKLIST_READY, obj=checklist, recipients=leaders, title=title)
+
+
+def _signed_events(checklist: Checklist, user) -> None:
+    """The signature → the members of the units that lead or answer for its items."""
+    units = set(checklist.items.values_list("lead_unit_id", flat=True))
+    units.update(
+        ChecklistItem.responsible_units.through.objects.filter(checklistitem__checklist=checklist).values_list(
+            "unit_id", flat=True
+        )
+    )
+    people = candidates(units=units).exclude(pk=user.pk)
+    title = _("%(checklist)s was signed by %(leader)s: its submission is frozen.") % {
+        "checklist": checklist,
+        "leader": user,
+    }
+    event_raise(kind=EventKind.CHECKLIST_SIGNED, obj=checklist, recipients=people, title=title)
+
+
+def _is_ready(checklist: Checklist) -> bool:
+    return Checklist.objects.ready_to_sign().filter(pk=checklist.pk).exists()
 
 
 # The signature (a leader) ---------------------------------------------------------------------------------------
@@ -274,4 +341,5 @@ def checklist_sign(*, user, checklist: Checklist, writes: Writes | None = None) 
         )
         writes.clean(submission)
         writes.save(submission)
+        writes.notify(lambda: _signed_events(checklist, user))
     return submission

@@ -17,10 +17,24 @@ class EventKind(models.TextChoices):
     RECTIFICATION_REPORTED = "rectification_reported", _("Rectification to verify")
     VERIFICATION_FAILED = "verification_failed", _("Verification failed")
     SIGN_OFF_NEEDED = "sign_off_needed", _("Sign-off needed")
+    HAZARD_VERIFIED = "hazard_verified", _("Hazard verified")
+    HAZARD_SIGNED_OFF = "hazard_signed_off", _("Hazard signed off")
+    CHECKLIST_COMMENTED = "checklist_commented", _("Checklist item commented on")
+    CHECKLIST_COMMENT_RESOLVED = "checklist_comment_resolved", _("Checklist comment adopted or answered")
+    CHECKLIST_READY = "checklist_ready", _("Checklist ready to sign")
+    CHECKLIST_SIGNED = "checklist_signed", _("Checklist signed")
     IMPORT_FINISHED = "import_finished", _("Import finished")
     IMPORT_FAILED = "import_failed", _("Import failed")
 
     @classmethod
     def closing(cls) -> list[str]:
         """The events after which their item asks nothing more of its recipient (the bell collapses them)."""
-        return [cls.REPORT_ACCEPTED, cls.PROGRESS_ACCEPTED, cls.SUPERVISION_LIFTED, cls.IMPORT_FINISHED]
+        return [
+            cls.REPORT_ACCEPTED,
+            cls.PROGRESS_ACCEPTED,
+            cls.SUPERVISION_LIFTED,
+            cls.HAZARD_VERIFIED,
+            cls.CHECKLIST_COMMENT_RESOLVED,
+            cls.CHECKLIST_SIGNED,
+            cls.IMPORT_FINISHED,
+        ]

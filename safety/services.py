@@ -248,19 +248,26 @@ def _transition(*, user, hazard: Hazard, action: str, note: str, apply=None) -> 
         locked.full_clean()
         locked.save()
         _record_step(locked, action, from_status, user, now, note)
-        _step_events(locked, action, note)
+        _step_events(locked, action, note, user)
     return locked
 
 
-def _step_events(hazard: Hazard, action: str, note: str) -> None:
+def _verifier_candidates(unit_id):
+    """The people who may verify a hazard of the unit, as far as their unit and role go (``who_may`` decides)."""
+    return candidates(
+        units=[unit_id], q=Q(unit__supervises_safety=True, role__in=(User.Role.STAFF, User.Role.UNIT_HEAD))
+    )
+
+
+def _step_events(hazard: Hazard, action: str, note: str, user) -> None:
     """Tell whom a step hands the hazard to, by the rules of ``hazard_rule``: a reported rectification → those who
     may verify it (the safety-supervising units' members, the responsible unit's head; never its reporter) and,
-    for a hazard that is or was major, the leaders who may sign it off; a failed verification → the rectifier."""
+    for a hazard that is or was major, the leaders who may sign it off; a leader's sign-off → those who may now
+    verify it; a failed verification → the rectifier; a passed one (销号) → the responsible unit's members and the
+    rectifier. Nobody is told of their own step."""
     unit = hazard.responsible_unit_id
     if action == HazardAction.REPORT:
-        people = candidates(
-            units=[unit], q=Q(unit__supervises_safety=True, role__in=(User.Role.STAFF, User.Role.UNIT_HEAD))
-        )
+        people = _verifier_candidates(unit)
         title = _("Hazard %(hazard)s: the rectification is reported, to verify.") % {"hazard": hazard}
         event_raise(
             kind=EventKind.RECTIFICATION_REPORTED,
@@ -277,6 +284,19 @@ def _step_events(hazard: Hazard, action: str, note: str) -> None:
         rectifier = who_may(Hazard.objects, "report", hazard, candidates(users=[hazard.rectification_reported_by_id]))
         title = _("Hazard %(hazard)s failed verification: %(reason)s") % {"hazard": hazard, "reason": note}
         event_raise(kind=EventKind.VERIFICATION_FAILED, obj=hazard, recipients=rectifier, title=title, unit=unit)
+    elif action == HazardAction.SIGN_OFF:
+        verifiers = _verifier_candidates(unit).exclude(pk=user.pk)
+        title = _("Major hazard %(hazard)s is signed off by %(leader)s: it may be verified now.") % {
+            "hazard": hazard,
+            "leader": user,
+        }
+        recipients = who_may(Hazard.objects, "verify", hazard, verifiers)
+        event_raise(kind=EventKind.HAZARD_SIGNED_OFF, obj=hazard, recipients=recipients, title=title, unit=unit)
+    elif action == HazardAction.PASS:
+        people = candidates(units=[unit], users=[hazard.rectification_reported_by_id]).exclude(pk=user.pk)
+        title = _("Hazard %(hazard)s passed verification and is closed (销号).") % {"hazard": hazard}
+        recipients = who_may(Hazard.objects, "view", hazard, people)
+        event_raise(kind=EventKind.HAZARD_VERIFIED, obj=hazard, recipients=recipients, title=title, unit=unit)
 
 
 def hazard_start_rectification(*, user, hazard: Hazard, note: str = "") -> Hazard:

@@ -27,6 +27,7 @@ class Group(models.TextChoices):
     TO_WRITE = "to_write", _("This month's reports to write")
     HAZARDS = "hazards", _("Hazards: my step")
     SUPERVISED = "supervised", _("Under supervision (督办)")
+    CHECKLISTS = "checklists", _("Self-check checklists: my step")
     OVERDUE = "overdue", _("Overdue")
     IMPORTS = "imports", _("Imports waiting for my confirmation")
 

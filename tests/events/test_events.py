@@ -26,12 +26,13 @@ from plans import services as plans_services
 from plans.models import KeyTask
 from projects import services as projects_services
 from reminders.models import Notification
+from reminders.selectors import bell_lines
 from safety import services as safety_services
 from safety.choices import HazardLevel, HazardStatus, PhotoKind
 from tests.core.test_import_jobs import lagging_file
 from tests.factories import KeyTaskFactory, MeasureFactory, UnitFactory, UserFactory, WorkPlanFactory
 from tests.projects.factories import MonthlyProgressFactory, ProjectFactory
-from tests.safety.factories import HazardFactory
+from tests.safety.factories import HazardFactory, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +165,34 @@ def test_a_failed_verification_reaches_the_rectifier(run, everybody, alice, dave
     assert told(EventKind.VERIFICATION_FAILED) == {"alice": 1}
     assert "未见整改照片" in Notification.objects.get(event__kind=EventKind.VERIFICATION_FAILED).title
     assert hazard.photos.filter(kind=PhotoKind.VERIFICATION).count() == 0
+
+
+def test_a_sign_off_tells_those_who_may_now_verify_and_rests_the_leaders_line(run, everybody, alice, leo, unit_a):
+    hazard = rectifying(unit_a, level=HazardLevel.MAJOR, ever_major=True)
+    run(safety_services.hazard_report_rectification, user=alice, hazard=hazard, note="已完成整改")
+    run(safety_services.hazard_sign_off, user=leo, hazard=hazard, note="同意销号")
+    assert told(EventKind.HAZARD_SIGNED_OFF) == {"carol": 1, "bob": 1, "dave": 1}  # not the leader, not alice
+    assert bell_kinds(leo, resting=True) == {EventKind.SIGN_OFF_NEEDED}
+    assert bell_kinds(everybody["dave"], resting=False) == {EventKind.HAZARD_SIGNED_OFF}  # still theirs to verify
+
+
+def test_a_passed_verification_tells_the_unit_and_rests_the_verifiers_lines(
+    run, everybody, alice, carol, bob, dave, unit_a, tmp_media
+):
+    hazard = rectifying(unit_a)
+    run(safety_services.hazard_report_rectification, user=alice, hazard=hazard, note="已补齐")
+    assert bell_kinds(bob, resting=False) == {EventKind.RECTIFICATION_REPORTED}
+    run(safety_services.hazard_verify, user=dave, hazard=hazard, passed=True, note="已整改到位", photos=[png_upload()])
+    assert told(EventKind.HAZARD_VERIFIED) == {"alice": 1, "carol": 1}  # not the verifier dave, not unit C
+    for verifier in (carol, bob, dave):
+        assert bell_kinds(verifier, resting=False) == set()
+    assert bell_kinds(alice, resting=True) == {EventKind.HAZARD_VERIFIED}  # closed: it asks nothing more
+
+
+def bell_kinds(user, *, resting: bool) -> set[str]:
+    """The event kinds of ``user``'s bell lines that rest (folded away) or not."""
+    lines = bell_lines(user).filter(resting=resting, event__isnull=False)
+    return {line.event.kind for line in lines}
 
 
 def test_a_refused_step_raises_nothing(run, everybody, bob, unit_a):
