@@ -94,6 +94,12 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    settled_at = models.DateTimeField(
+        _("settled at"),
+        null=True,
+        blank=True,
+        help_text=_("When the daily scan found its item no longer open (closed, or its date moved later)."),
+    )
     email_pending = models.BooleanField(_("e-mail pending"), default=False)
     email = models.ForeignKey(
         "reminders.DigestEmail",

@@ -53,6 +53,7 @@ class ScanResult:
     working_day: bool = True
     reminders: int = 0  # (item, kind) reminders due today
     created: int = 0  # notifications inserted (not sent before)
+    settled: int = 0  # reminders of items no longer open, stamped settled
     email_batches: int = 0
     webhooks: int = 0
 
@@ -79,22 +80,43 @@ def source_rule(source: registry.DeadlineSource, row: ReminderRule | None = None
     )
 
 
-def plan(today: datetime.date, calendar: WorkingCalendar) -> list[Planned]:
-    """Every reminder due on ``today``: one query for the rules and one per source."""
+def plan(today: datetime.date, calendar: WorkingCalendar) -> tuple[list[Planned], dict[str, set[str]]]:
+    """Every reminder due on ``today``, and per source (switched on) the keys of its items open in its window:
+    one query for the rules and one per source."""
     rows = {row.source: row for row in ReminderRule.objects.order_by()}
-    planned = []
+    planned, open_keys = [], {}
     for source in registry.sources():
         rule = source_rule(source, rows.get(source.key))
         if rule is None:
             continue
         last_day = window_end(today, rule, calendar)
         schedule: dict[datetime.date, tuple] = {}  # items share due dates: each date is worked out once
+        keys = open_keys[source.key] = set()
         for item in source.items(today=today, last_day=last_day):
+            keys.add(item.key)
             due = schedule.get(item.due_date)
             if due is None:
                 due = schedule[item.due_date] = reminders_due(item.due_date, today, rule, calendar)
             planned.extend(Planned(source, item, kind, day) for kind, day in due)
-    return planned
+    return planned, open_keys
+
+
+def settle_closed(open_keys: dict[str, set[str]]) -> int:
+    """Stamp ``settled_at`` on the reminders of items their source no longer yields (closed, or their date moved
+    out of the window), so that the bell folds their lines; a later reminder of the item is a new, unsettled line.
+    One query, and one update per source and 500 items settled."""
+    unsettled = Notification.objects.filter(event__isnull=True, settled_at__isnull=True)
+    closed: dict[str, list[str]] = defaultdict(list)
+    pairs = unsettled.filter(source__in=list(open_keys)).order_by().values_list("source", "item_key").distinct()
+    for source_key, item_key in pairs:
+        if item_key not in open_keys[source_key]:
+            closed[source_key].append(item_key)
+    now, settled = timezone.now(), 0
+    for source_key, keys in closed.items():
+        for start in range(0, len(keys), 500):
+            batch = unsettled.filter(source=source_key, item_key__in=keys[start : start + 500])
+            settled += batch.update(settled_at=now)
+    return settled
 
 
 class People:
@@ -271,7 +293,8 @@ def run_scan(*, today: datetime.date | None = None) -> ScanResult:
         result.working_day = False
         return result
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-        planned = plan(today, calendar)
+        planned, open_keys = plan(today, calendar)
+        result.settled = settle_closed(open_keys)
         people = People(planned)
         opted_out = set(Preference.objects.filter(email=False).order_by().values_list("user_id", "source"))
         rows = notification_rows(planned, people, opted_out) + calendar_notices(calendar.unknown_years)

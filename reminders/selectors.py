@@ -3,7 +3,8 @@ grouped by kind, the date each group shows said in its column header.
 
 An item is a deadline (source and item of the deadline registry), a workflow event's object (the events' item key)
 or a notice. A line *rests* — it is folded into its group's summary line — when it asks nothing more of its
-reader: a deadline overdue for more than a year, a notice of more than a year ago, a workflow event of more than a
+reader: a deadline overdue for more than a year or whose item the daily scan found closed (``scan.settle_closed``),
+a notice of more than a year ago, a workflow event of more than a
 year ago, one that closes its item (accepted, supervision lifted, import finished) or one that a later step of the
 same item answered (a submitted report since returned or accepted, a returned report submitted again, a failed
 verification reported again …).
@@ -139,6 +140,7 @@ def _resting_q(today: datetime.date, now: datetime.datetime) -> Q:
         answered |= Q(event__kind=kind) & Exists(step)
     return (
         (Q(event__isnull=True) & ~Q(source__in=NOTICE_SOURCES) & Q(due_date__lt=a_year_ago))
+        | Q(settled_at__isnull=False)
         | (Q(source__in=NOTICE_SOURCES) & Q(day__lt=a_year_ago))
         | (Q(event__isnull=False) & Q(event__created_at__lt=now - RESTING_AGE))
         | Q(event__kind__in=EventKind.closing())

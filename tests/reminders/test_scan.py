@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from organisation.models import User
 from plans.choices import MeasureStatus
-from reminders import delivery, scan, tasks
+from plans.models import Measure
+from reminders import delivery, scan, selectors, tasks
 from reminders.choices import ReminderKind
 from reminders.models import DigestEmail, Notification, Preference, ReminderRule
 from tests.factories import AdministratorFactory, MeasureFactory
@@ -71,6 +72,29 @@ def test_closed_items_and_items_without_a_date_are_never_reminded(people, unit_a
                   rectification_reported_by=people["alice"],
                   rectification_reported_at=datetime.datetime(2020, 6, 1, tzinfo=datetime.UTC))  # fmt: skip
     assert run(D(2020, 6, 16)).created == 0
+
+
+def test_the_reminders_of_an_item_closed_since_are_settled_and_rest_in_the_bell(people, unit_a):
+    hazard = HazardFactory(responsible_unit=unit_a, found_on=D(2020, 5, 1), deadline=D(2020, 6, 5))
+    measure = MeasureFactory(lead_unit=unit_a, due_date=D(2020, 6, 10))
+    run(D(2020, 6, 16))
+    alice = people["alice"]
+    with at(D(2020, 6, 16)):
+        assert {line.item_key for line in selectors.bell_lines(alice).filter(resting=False)} == {
+            str(hazard.pk),
+            str(measure.pk),
+        }
+    Measure.objects.filter(pk=measure.pk).update(status=MeasureStatus.COMPLETED)
+    result = run(D(2020, 6, 17))
+    assert result.settled == 2  # alice's and carol's reminders of the measure; the hazard is still open
+    with at(D(2020, 6, 17)):
+        resting = {line.item_key: line.resting for line in selectors.bell_lines(alice)}
+    assert resting == {str(hazard.pk): False, str(measure.pk): True}
+    assert run(D(2020, 6, 18)).settled == 0  # settled once
+    Measure.objects.filter(pk=measure.pk).update(status=MeasureStatus.IN_PROGRESS)  # reopened: reminded again
+    run(D(2020, 6, 22))
+    with at(D(2020, 6, 22)):
+        assert not selectors.bell_lines(alice).get(item_key=str(measure.pk)).resting
 
 
 def test_overdue_items_escalate_to_the_unit_head_and_the_overseeing_leader(people, unit_a):
@@ -191,9 +215,9 @@ def test_the_scan_query_count_does_not_grow_with_items(people, unit_a, unit_b):
     many = count_queries()
     assert many == few
     if connection.vendor == "postgresql":
-        # savepoint; rules; one per source (11); units; users; opt-outs; the one insert; webhooks; pending e-mails;
-        # pending webhook messages
-        assert few == 20
+        # savepoint; rules; one per source (11); the reminders to settle; units; users; opt-outs; the one insert;
+        # webhooks; pending e-mails; pending webhook messages
+        assert few == 21
 
 
 @pytest.mark.django_db(transaction=True)
