@@ -8,6 +8,7 @@ import pytest
 
 from checklists import services
 from checklists.choices import ChecklistKind, DataSource
+from tests.events.conftest import eager, run  # noqa: F401  a service run with the events it dispatches
 from tests.monitoring.conftest import (  # noqa: F401  the monitoring's vehicles and drivers, for its figure
     driver_a,
     driver_b,

@@ -16,7 +16,6 @@ from events.models import Event
 from organisation.models import User
 from reminders.models import Notification
 from reminders.selectors import bell_lines
-from tests.events.conftest import eager, run  # noqa: F401  (fixtures)
 from tests.factories import UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
