@@ -10,8 +10,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
-from plans.querysets import REPORTED as REPORTED_PROGRESS_REPORTS
-from projects.querysets import REPORTED as REPORTED_MONTHLY_PROGRESS
+from core.choices import REPORTED
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ RESOURCES: dict[str, Resource] = {
             "progress-reports",
             pgettext_lazy("API resource", "Progress reports"),
             "plans.ProgressReport",
-            scope=REPORTED_PROGRESS_REPORTS,
+            scope=REPORTED,
         ),
         Resource("projects", pgettext_lazy("API resource", "Projects"), "projects.Project"),
         Resource(
@@ -58,7 +57,7 @@ RESOURCES: dict[str, Resource] = {
             "monthly-progress",
             pgettext_lazy("API resource", "Monthly progress"),
             "projects.MonthlyProgress",
-            scope=REPORTED_MONTHLY_PROGRESS,
+            scope=REPORTED,
         ),
         Resource("investment-summary", pgettext_lazy("API resource", "Investment summary")),
         Resource("enterprises", pgettext_lazy("API resource", "Transport enterprises"), "enterprises.Enterprise"),

@@ -1,6 +1,7 @@
 """Choices shared by several apps: one home for each."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,6 +23,11 @@ class ReviewState(models.TextChoices):
     def counted(cls) -> tuple[str, ...]:
         """States whose figures count (reported to the bureau: submitted or accepted)."""
         return (cls.SUBMITTED, cls.ACCEPTED)
+
+
+#: The reports out of their authors' hands (submitted, returned, accepted): what readers other than the author's
+#: unit and the author see, a provincial token included.
+REPORTED = ~Q(state=ReviewState.DRAFT)
 
 
 class ProblemCategory(models.TextChoices):

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ReviewState
+from .choices import REPORTED, ProblemCategory, ReviewState
 from .fields import NOTE_LENGTH, CappedTextField, MonthField
 from .imports.choices import JobPhase, JobState
 
@@ -31,6 +31,40 @@ class StoredFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class MonthlyReviewQuerySet(models.QuerySet):
+    """Who may do what with a month's report (``MonthlyReview``), one rule for both kinds. Each child names the
+    lookup of the unit whose members write it and whose head reviews it (``unit_lookup``) and the states every
+    signed-in reader sees (``public_states``).
+
+    ``view``: the unit's members and the author see every state; administrators and leaders every report but
+    other people's drafts; everybody the ``public_states``. ``change`` (edit, submit): the unit's members while the
+    report is a draft or returned. ``review`` (accept, return): the unit's head while it is submitted (four eyes:
+    ``core.reviews.awaiting_review`` takes the author out). Administrators may do what any role may."""
+
+    unit_lookup: str = ""
+    public_states: tuple[str, ...] = ()
+
+    def restrict(self, user, action: str = "view"):
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        own_unit = Q(**{self.unit_lookup: user.unit_id}) if user.is_unit_member else Q(pk__in=[])
+        if action == "view":
+            visible = own_unit | Q(author_id=user.pk) | Q(state__in=self.public_states)
+            if user.reads_everything:
+                visible |= REPORTED
+            return self.filter(visible)
+        if action == "change":
+            editable = Q(state__in=ReviewState.editable())
+            return self.filter(editable if user.is_administrator else editable & own_unit)
+        if action == "review":
+            submitted = Q(state=ReviewState.SUBMITTED)
+            if user.is_administrator:
+                return self.filter(submitted)
+            if user.is_unit_head:
+                return self.filter(submitted & own_unit)
+        return self.none()
 
 
 class MonthlyReview(models.Model):
@@ -62,6 +96,20 @@ class MonthlyReview(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in ReviewState.editable()
+
+
+class ReviewProblem(models.Model):
+    """A problem a month's report names, by category so that blockers can be counted (土地/资金/环保/政策/其他).
+    Each child declares its key to the report and its Meta."""
+
+    category = models.CharField(_("category"), max_length=20, choices=ProblemCategory.choices)
+    description = CappedTextField(_("description"), max_length=NOTE_LENGTH)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.get_category_display()}: {self.description[:40]}"
 
 
 class ImportJobQuerySet(models.QuerySet):

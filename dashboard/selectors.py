@@ -14,11 +14,12 @@ from django.db.models import Count, F, Q, Value
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.choices import ReviewState
 from inspections.models import Draw, Inspection
 from monitoring import figures as monitoring_figures
 from monitoring.models import DailyRollup, SupervisionNotice
 from organisation.models import Unit
-from plans.choices import MeasureStatus, ReportState
+from plans.choices import MeasureStatus
 from plans.models import KeyTask, Measure, ProgressReport, WorkPlan
 from plans.querysets import MeasureQuerySet
 from projects import selectors as project_selectors
@@ -148,7 +149,7 @@ def unit_figures(year: int, today: datetime.date) -> list[UnitFigures]:
         counts[row["unit"]][0] += row["total"]
         counts[row["unit"]][1] += row["overdue"]
     for row in (
-        ProgressReport.objects.filter(state=ReportState.RETURNED, measure__key_task__plan__year=year)
+        ProgressReport.objects.filter(state=ReviewState.RETURNED, measure__key_task__plan__year=year)
         .order_by()
         .values("measure__lead_unit")
         .annotate(returned=Count("pk"))

@@ -25,11 +25,10 @@ from docx.shared import Cm, Pt
 from checklists.selectors import ChecklistResult
 from checklists.selectors import results as checklist_results
 from core import clock
-from core.choices import ProblemCategory
+from core.choices import ProblemCategory, ReviewState
 from inspections.models import Draw, Inspection
-from plans.choices import MeasureStatus, ReportState
+from plans.choices import MeasureStatus
 from plans.models import Measure, ProgressReport, ReportProblem, WorkPlan
-from projects.choices import ProgressState
 from projects.models import Blocker, Milestone
 
 from . import selectors
@@ -115,7 +114,7 @@ def _year_range(year: int) -> tuple[datetime.datetime, datetime.datetime]:
 def _measures(year: int) -> tuple[dict[int, list[CompletedMeasure]], list[UnfinishedMeasure]]:
     """The year's completed measures by key task, each with its last accepted report's text, and its unfinished
     ones (cancelled aside) with the problems its reports named (2 queries)."""
-    last_accepted = ProgressReport.objects.filter(measure=OuterRef("pk"), state=ReportState.ACCEPTED).order_by("-month")
+    last_accepted = ProgressReport.objects.filter(measure=OuterRef("pk"), state=ReviewState.ACCEPTED).order_by("-month")
     measures = (
         Measure.objects.filter(key_task__plan__year=year)
         .exclude(status=MeasureStatus.CANCELLED)
@@ -145,7 +144,7 @@ def _measures(year: int) -> tuple[dict[int, list[CompletedMeasure]], list[Unfini
                 [],
             )
     problems = (
-        ReportProblem.objects.filter(report__measure__in=list(unfinished), report__state__in=ReportState.counted())
+        ReportProblem.objects.filter(report__measure__in=list(unfinished), report__state__in=ReviewState.counted())
         .order_by("report__month", "pk")
         .values_list("report__measure", "category", "description")
     )
@@ -170,7 +169,7 @@ def _milestones(year: int) -> list[MilestoneReached]:
 def _blockers(year: int) -> list[ProjectBlocker]:
     """The blockers named in the year's counted monthly progress, once each (1 query)."""
     rows = (
-        Blocker.objects.filter(progress__month__year=year, progress__state__in=ProgressState.counted())
+        Blocker.objects.filter(progress__month__year=year, progress__state__in=ReviewState.counted())
         .order_by("progress__project__name", "category", "description")
         .values_list("progress__project__name", "category", "description")
         .distinct()

@@ -1,8 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import ReviewState
-
 
 class MeasureStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
@@ -19,6 +17,3 @@ class MeasureStatus(models.TextChoices):
     @classmethod
     def open(cls) -> tuple[str, ...]:
         return tuple(status for status in cls.values if status not in cls.closed())
-
-
-ReportState = ReviewState  # a progress report's review states, shared with projects' monthly progress

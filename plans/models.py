@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from core.choices import ProblemCategory
 from core.fields import DOCUMENT_LENGTH, NOTE_LENGTH, TEXT_LENGTH, BoundedDateField, CappedTextField
-from core.models import MonthlyReview, StoredFile
+from core.models import MonthlyReview, ReviewProblem, StoredFile
 from core.periods import month_label
 from core.uploads import generated_name
 
@@ -254,22 +253,17 @@ class ProgressReport(MonthlyReview):
         return reverse("plans:report_detail", args=[self.pk])
 
 
-class ReportProblem(models.Model):
-    """A problem met, named by category so that blockers can be counted (土地/资金/环保/政策/其他)."""
+class ReportProblem(ReviewProblem):
+    """A problem a progress report names."""
 
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="problems"
     )
-    category = models.CharField(_("category"), max_length=20, choices=ProblemCategory.choices)
-    description = CappedTextField(_("description"), max_length=NOTE_LENGTH)
 
     class Meta:
         verbose_name = _("problem")
         verbose_name_plural = _("problems")
         ordering = ["report", "pk"]
-
-    def __str__(self):
-        return f"{self.get_category_display()}: {self.description[:40]}"
 
     def get_absolute_url(self):
         return self.report.get_absolute_url()

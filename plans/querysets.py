@@ -10,8 +10,10 @@ from django.db.models import Avg, BooleanField, Case, Count, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from core import clock
+from core.choices import ReviewState
+from core.models import MonthlyReviewQuerySet
 
-from .choices import MeasureStatus, ReportState
+from .choices import MeasureStatus
 
 
 def _today(today: datetime.date | None) -> datetime.date:
@@ -61,36 +63,12 @@ class KeyTaskQuerySet(models.QuerySet):
         )
 
 
-#: The reports out of their authors' hands (submitted, returned, accepted): what readers other than the lead unit
-#: and the author see, a provincial token included.
-REPORTED = ~Q(state=ReportState.DRAFT)
+class ProgressReportQuerySet(MonthlyReviewQuerySet):
+    """A progress report's unit is its measure's lead unit; readers other than the lead unit, the author,
+    administrators and leaders see the accepted reports only (``MonthlyReviewQuerySet.restrict``)."""
 
-
-class ProgressReportQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        """``view``: administrators and leaders see every report but other people's drafts; a unit's members see
-        their unit's reports and everybody's accepted ones. ``change`` (edit, submit): the lead unit's members
-        while the report is a draft or returned. ``review`` (accept, return): the lead unit's head while it is
-        submitted. Administrators may do what any role may."""
-        if not (user.is_authenticated and user.is_active):
-            return self.none()
-        own_unit = Q(measure__lead_unit_id=user.unit_id) if user.is_unit_member else Q(pk__in=[])
-        if action == "view":
-            if user.reads_everything:
-                return self.filter(REPORTED | own_unit | Q(author_id=user.pk))
-            return self.filter(own_unit | Q(state=ReportState.ACCEPTED))
-        if action == "change":
-            editable = Q(state__in=ReportState.editable())
-            if user.is_administrator:
-                return self.filter(editable)
-            return self.filter(editable & own_unit)
-        if action == "review":
-            submitted = Q(state=ReportState.SUBMITTED)
-            if user.is_administrator:
-                return self.filter(submitted)
-            if user.is_unit_head:
-                return self.filter(submitted & own_unit)
-        return self.none()
+    unit_lookup = "measure__lead_unit_id"
+    public_states = (ReviewState.ACCEPTED,)
 
     def for_list(self):
         return self.select_related("measure__key_task__plan", "measure__lead_unit", "author", "reviewed_by")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.audit import set_actor
+from core.choices import ReviewState
 from core.permissions import require_in
 from core.reviews import (
     ReviewEvents,
@@ -31,7 +32,7 @@ from events.choices import EventKind
 from events.services import candidates, event_raise, who_may
 from projects.services import investment_plan_carry_over
 
-from .choices import MeasureStatus, ReportState
+from .choices import MeasureStatus
 from .models import (
     Checkpoint,
     KeyTask,
@@ -299,7 +300,7 @@ def progress_report_accept(*, user, report: ProgressReport) -> ProgressReport:
     with set_actor(user), transaction.atomic():
         report = _review(user=user, report=report)
         review_accept(report, events=REPORT_EVENTS)
-        later_accepted = report.measure.reports.filter(state=ReportState.ACCEPTED, month__gt=report.month).exists()
+        later_accepted = report.measure.reports.filter(state=ReviewState.ACCEPTED, month__gt=report.month).exists()
         if not later_accepted:
             _measure_take_progress(report.measure, report.progress)
     return report

@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.choices import ReviewState
 from core.periods import month_label
 from core.reviews import awaiting_review, first_of_month
 from todo.registry import Group, TodoLine, TodoSource, days_late
 
-from .choices import MeasureStatus, ReportState
+from .choices import MeasureStatus
 from .models import Measure, ProgressReport
 
 
@@ -44,7 +45,7 @@ def report_to_review_line(report, today):
 def reports_returned(user, today):
     return (
         ProgressReport.objects.restrict(user, "change")
-        .filter(state=ReportState.RETURNED, author_id=user.pk)
+        .filter(state=ReviewState.RETURNED, author_id=user.pk)
         .for_list()
         .order_by("month", "pk")
     )
@@ -71,8 +72,8 @@ def reports_to_write(user, today):
         Measure.objects.restrict(user, "change")
         .filter(lead_unit_id=user.unit_id, status__in=MeasureStatus.open(), key_task__plan__year=today.year)
         .filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
-        .filter(~Exists(this_month.exclude(state=ReportState.DRAFT)))
-        .annotate(draft_id=Subquery(this_month.filter(state=ReportState.DRAFT).values("pk")[:1]))
+        .filter(~Exists(this_month.exclude(state=ReviewState.DRAFT)))
+        .annotate(draft_id=Subquery(this_month.filter(state=ReviewState.DRAFT).values("pk")[:1]))
         .select_related("key_task")
         .order_by("key_task__number", "number")
     )

@@ -1,8 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import ReviewState
-
 
 class ProjectCategory(models.TextChoices):
     EXPRESSWAY = "expressway", _("Expressway")
@@ -58,6 +56,3 @@ class MilestonePhase(models.TextChoices):
     @classmethod
     def order(cls, value: str) -> int:
         return cls.values.index(value)
-
-
-ProgressState = ReviewState  # a month's progress review states, shared with plans' progress reports

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ReviewState
 from core.periods import month_label
 from reminders.registry import Deadline, DeadlineSource, url_maker
 
-from .choices import MilestonePhase, ProgressState, ProjectStage
+from .choices import MilestonePhase, ProjectStage
 from .models import Milestone, MonthlyProgress, Project
 
 
@@ -53,7 +54,7 @@ def missing_monthly_progress(*, today, last_day):
     due = report_due_date(month)
     if due > last_day:
         return
-    counted = MonthlyProgress.objects.filter(project=OuterRef("pk"), month=month, state__in=ProgressState.counted())
+    counted = MonthlyProgress.objects.filter(project=OuterRef("pk"), month=month, state__in=ReviewState.counted())
     rows = (
         Project.objects.filter(stage=ProjectStage.CONSTRUCTION)
         .filter(~Exists(counted))

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from core.choices import ProblemCategory
+from core.choices import ProblemCategory, ReviewState
 from core.demo import upsert
 from organisation.models import Township, Unit, User
 from plans.models import Measure
 
 from .choices import FundingSourceKind as F
 from .choices import MilestonePhase as P
-from .choices import ProgressState, ProjectCategory, ProjectList, ProjectStage
+from .choices import ProjectCategory, ProjectList, ProjectStage
 from .models import Blocker, FundingSource, InvestmentPlan, Milestone, MonthlyProgress, Project, ProjectListing
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -44,7 +44,7 @@ class DemoProject:
     done_share: float = 0.9  # share of the year's plan completed by November
     funding: dict = field(default_factory=dict)  # source -> share of the total
     blockers: tuple[tuple[str, str], ...] = ()
-    last_state: str = ProgressState.ACCEPTED  # state of the latest month
+    last_state: str = ReviewState.ACCEPTED  # state of the latest month
 
 
 NAMED = [
@@ -80,7 +80,7 @@ NAMED = [
         finish=(2026, 12),
         done_share=0.5,
         funding={F.CENTRAL: 0.25, F.PROVINCIAL: 0.25, F.SOCIAL_CAPITAL: 0.5},
-        last_state=ProgressState.SUBMITTED,
+        last_state=ReviewState.SUBMITTED,
     ),
     DemoProject(
         "南北横线浏阳境内路段",
@@ -136,7 +136,7 @@ NAMED = [
         finish=(2021, 6),
         done_share=1.0,
         funding={F.SPECIAL_BOND: 0.5, F.CITY: 0.5},
-        last_state=ProgressState.RETURNED,
+        last_state=ReviewState.RETURNED,
     ),
     DemoProject(
         "东南旅游干线",
@@ -174,7 +174,7 @@ NAMED = [
         done_share=0.7,
         funding={F.CENTRAL: 0.3, F.SPECIAL_BOND: 0.4, F.CITY: 0.3},
         blockers=((ProblemCategory.FUNDING, "项目资金缺口较大，专项债额度待落实"),),
-        last_state=ProgressState.DRAFT,
+        last_state=ReviewState.DRAFT,
     ),
 ]
 
@@ -294,7 +294,7 @@ DEMONSTRATION = [
 
 
 def _network_projects() -> list[DemoProject]:
-    states = {2: ProgressState.SUBMITTED, 5: ProgressState.RETURNED, 8: ProgressState.DRAFT}
+    states = {2: ReviewState.SUBMITTED, 5: ReviewState.RETURNED, 8: ReviewState.DRAFT}
     projects = []
     for index, (name, townships, total, plan, length) in enumerate(NETWORK):
         projects.append(
@@ -315,7 +315,7 @@ def _network_projects() -> list[DemoProject]:
                 done_share=(0.7, 0.85, 1.0)[index % 3],
                 funding={F.SPECIAL_BOND: 0.4, F.CITY: 0.6},
                 blockers=((ProblemCategory.LAND, "沿线个别农户青苗补偿未谈妥"),) if index in (1, 6) else (),
-                last_state=states.get(index, ProgressState.ACCEPTED),
+                last_state=states.get(index, ReviewState.ACCEPTED),
             )
         )
     return projects
@@ -442,8 +442,8 @@ def _load_progress(demo: DemoProject, project: Project, unit: Unit, users: dict)
     base = 0 if demo.stage != ProjectStage.CONSTRUCTION or demo.start[0] == YEAR else 20
     for index, (month, amount) in enumerate(zip(months, amounts, strict=True), start=1):
         last = index == len(months)
-        state = demo.last_state if last else ProgressState.ACCEPTED
-        reviewed = state in (ProgressState.ACCEPTED, ProgressState.RETURNED)
+        state = demo.last_state if last else ReviewState.ACCEPTED
+        reviewed = state in (ReviewState.ACCEPTED, ReviewState.RETURNED)
         physical = min(100, base + round((100 - base) * demo.done_share * index / len(months) * 0.9))
         if demo.stage != ProjectStage.CONSTRUCTION:
             physical = 0
@@ -461,10 +461,10 @@ def _load_progress(demo: DemoProject, project: Project, unit: Unit, users: dict)
                 ),
                 "state": state,
                 "author": author,
-                "submitted_at": None if state == ProgressState.DRAFT else _aware(month.replace(day=25)),
+                "submitted_at": None if state == ReviewState.DRAFT else _aware(month.replace(day=25)),
                 "reviewed_by": head if reviewed else None,
                 "reviewed_at": _aware(month.replace(day=27)) if reviewed else None,
-                "return_reason": "请补充本月投资完成的计量支付依据。" if state == ProgressState.RETURNED else "",
+                "return_reason": "请补充本月投资完成的计量支付依据。" if state == ReviewState.RETURNED else "",
                 "is_demo": True,
             },
         )

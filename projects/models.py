@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from core.choices import ProblemCategory
 from core.fields import NOTE_LENGTH, TEXT_LENGTH, BoundedDateField, CappedTextField
-from core.models import MonthlyReview, StoredFile
+from core.models import MonthlyReview, ReviewProblem, StoredFile
 from core.periods import month_label
 from core.uploads import generated_name
 
@@ -313,23 +312,18 @@ class MonthlyProgress(MonthlyReview):
         return reverse("projects:progress_detail", args=[self.pk])
 
 
-class Blocker(models.Model):
-    """What blocks a project in a month, by category (土地/资金/环保/政策/其他)."""
+class Blocker(ReviewProblem):
+    """What blocks a project in a month (a problem its monthly progress names)."""
 
     progress = models.ForeignKey(
         MonthlyProgress, verbose_name=_("monthly progress"), on_delete=models.CASCADE, related_name="blockers"
     )
-    category = models.CharField(_("category"), max_length=20, choices=ProblemCategory.choices)
-    description = CappedTextField(_("description"), max_length=NOTE_LENGTH)
 
     class Meta:
         verbose_name = _("blocker")
         verbose_name_plural = _("blockers")
         ordering = ["progress", "pk"]
         indexes = [models.Index(fields=["category"], name="projects_blocker_category")]
-
-    def __str__(self):
-        return f"{self.get_category_display()}: {self.description[:40]}"
 
     def get_absolute_url(self):
         return self.progress.get_absolute_url()

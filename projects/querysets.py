@@ -13,8 +13,10 @@ from django.db.models import Case, DecimalField, Exists, F, FilteredRelation, Ou
 from django.db.models.functions import Coalesce
 
 from core import clock
+from core.choices import ReviewState
+from core.models import MonthlyReviewQuerySet
 
-from .choices import ProgressState, ProjectStage
+from .choices import ProjectStage
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY)
@@ -87,7 +89,7 @@ class ProjectQuerySet(models.QuerySet):
         ``year_planned`` (the year's planned investment), ``year_completed`` (completed in the year),
         ``cumulative`` (completed since the start), ``latest_physical`` (physical progress % of the latest
         counted month) and ``latest_month``. One query with correlated subqueries, whatever the rows."""
-        progress = _model("MonthlyProgress").objects.filter(project=OuterRef("pk"), state__in=ProgressState.counted())
+        progress = _model("MonthlyProgress").objects.filter(project=OuterRef("pk"), state__in=ReviewState.counted())
         plans = _model("InvestmentPlan").objects.filter(project=OuterRef("pk"), year=year)
         latest = progress.order_by("-month")
         return self.annotate(
@@ -128,7 +130,7 @@ class ProjectQuerySet(models.QuerySet):
         """The latest counted month's progress names at least one blocker."""
         latest = (
             _model("MonthlyProgress")
-            .objects.filter(project=OuterRef(OuterRef("pk")), state__in=ProgressState.counted())
+            .objects.filter(project=OuterRef(OuterRef("pk")), state__in=ReviewState.counted())
             .order_by("-month")
             .values("pk")[:1]
         )
@@ -139,7 +141,7 @@ class ProjectQuerySet(models.QuerySet):
         """A blocker of ``category`` named in the project's counted progress — of a month in ``year`` when given:
         the projects ``selectors.blockers_by_category`` counts."""
         blockers = _model("Blocker").objects.filter(
-            progress__project=OuterRef("pk"), progress__state__in=ProgressState.counted(), category=category
+            progress__project=OuterRef("pk"), progress__state__in=ReviewState.counted(), category=category
         )
         if year is not None:
             blockers = blockers.filter(
@@ -168,47 +170,23 @@ class MilestoneQuerySet(models.QuerySet):
         return self.filter(planned_date__lt=_today(today), actual_date__isnull=True)
 
 
-#: The months of progress out of their authors' hands: what readers other than the responsible unit and the
-#: author see, a provincial token included.
-REPORTED = ~Q(state=ProgressState.DRAFT)
+class MonthlyProgressQuerySet(MonthlyReviewQuerySet):
+    """A month's progress's unit is its project's responsible unit; every reader sees it once it is out of its
+    author's hands (``MonthlyReviewQuerySet.restrict``)."""
 
-
-class MonthlyProgressQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        """``view``: everybody sees every month's progress except other people's drafts; a unit's members also
-        see their unit's drafts. ``change`` (edit, submit): the responsible unit's members while the row is a
-        draft or returned. ``review`` (accept, return): the responsible unit's head while it is submitted.
-        Administrators may do what any role may."""
-        if not (user.is_authenticated and user.is_active):
-            return self.none()
-        own_unit = Q(project__responsible_unit_id=user.unit_id) if user.is_unit_member else Q(pk__in=[])
-        if action == "view":
-            if user.is_administrator:
-                return self.filter(REPORTED | Q(author_id=user.pk))
-            return self.filter(REPORTED | own_unit | Q(author_id=user.pk))
-        if action == "change":
-            editable = Q(state__in=ProgressState.editable())
-            if user.is_administrator:
-                return self.filter(editable)
-            return self.filter(editable & own_unit)
-        if action == "review":
-            submitted = Q(state=ProgressState.SUBMITTED)
-            if user.is_administrator:
-                return self.filter(submitted)
-            if user.is_unit_head:
-                return self.filter(submitted & own_unit)
-        return self.none()
+    unit_lookup = "project__responsible_unit_id"
+    public_states = (ReviewState.SUBMITTED, ReviewState.RETURNED, ReviewState.ACCEPTED)
 
     def counted(self):
         """The rows whose investment counts in the figures: submitted or accepted."""
-        return self.filter(state__in=ProgressState.counted())
+        return self.filter(state__in=ReviewState.counted())
 
     def with_totals(self):
         """Annotate ``ytd`` (year to date) and ``cumulative`` investment up to and including each row's month,
         from the project's counted rows (correlated subqueries, so they stay right whatever else filters the
         queryset). A row that is not counted itself (a draft) shows what the figures would be with it."""
-        counted = self.model.objects.filter(project=OuterRef("project"), state__in=ProgressState.counted())
-        own = Case(When(state__in=ProgressState.counted(), then=ZERO), default=F("investment"), output_field=MONEY)
+        counted = self.model.objects.filter(project=OuterRef("project"), state__in=ReviewState.counted())
+        own = Case(When(state__in=ReviewState.counted(), then=ZERO), default=F("investment"), output_field=MONEY)
         before = counted.filter(month__lte=OuterRef("month"))
         return self.annotate(
             cumulative=_sum_of(before, "investment") + own,

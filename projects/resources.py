@@ -29,7 +29,7 @@ from import_export import widgets
 from import_export.fields import Field
 
 from core import clock, periods
-from core.choices import ProblemCategory
+from core.choices import ProblemCategory, ReviewState
 from core.imports.resources import PortalModelResource, add_error
 from core.imports.widgets import (
     LIST_SEPARATOR,
@@ -48,7 +48,7 @@ from organisation.imports import townships_widget, unit_widget
 from organisation.models import User
 
 from . import services
-from .choices import FundingSourceKind, ProgressState, ProjectCategory, ProjectList, ProjectStage
+from .choices import FundingSourceKind, ProjectCategory, ProjectList, ProjectStage
 from .models import Blocker, FundingSource, InvestmentPlan, MonthlyProgress, Project, ProjectListing
 from .services import PROJECT_FIELDS
 
@@ -519,7 +519,7 @@ class ProgressResource(PortalModelResource):
     state = Field(
         attribute="state",
         column_name=pgettext_lazy("import column", "State"),
-        widget=ChoiceWidget(ProgressState),
+        widget=ChoiceWidget(ReviewState),
         readonly=True,
     )
 
@@ -617,7 +617,7 @@ class ProgressResource(PortalModelResource):
         return None  # every row adds a month; a month already recorded is a row error (check_row)
 
     def init_instance(self, row=None):
-        return MonthlyProgress(author=self.user, state=ProgressState.SUBMITTED, submitted_at=clock.now())
+        return MonthlyProgress(author=self.user, state=ReviewState.SUBMITTED, submitted_at=clock.now())
 
     def row_writes(self):
         return RowCheckWrites(

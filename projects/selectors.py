@@ -3,7 +3,7 @@ dashboard and the API later. Each function takes a year and optionally a base qu
 restricted and filtered; every project by default) and makes a fixed number of queries, whatever the rows.
 
 Completed investment counts the monthly progress that was reported (submitted or accepted,
-``ProgressState.counted()``); planned investment is the projects' annual plans for the year.
+``ReviewState.counted()``); planned investment is the projects' annual plans for the year.
 """
 
 import datetime
@@ -15,9 +15,9 @@ from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 
 from core import clock
-from core.choices import ProblemCategory
+from core.choices import ProblemCategory, ReviewState
 
-from .choices import FundingSourceKind, ProgressState, ProjectCategory
+from .choices import FundingSourceKind, ProjectCategory
 from .models import Blocker, FundingSource, InvestmentPlan, MonthlyProgress, Project
 
 ZERO = Decimal("0.00")
@@ -92,7 +92,7 @@ def _planned(year, projects, group: str) -> dict:
 def _counted_progress(year, projects):
     """The year's counted monthly progress of ``projects`` (``month__year`` becomes a date range: indexable)."""
     return _of_projects(
-        MonthlyProgress.objects.filter(month__year=year, state__in=ProgressState.counted()), projects
+        MonthlyProgress.objects.filter(month__year=year, state__in=ReviewState.counted()), projects
     ).order_by()
 
 
@@ -272,7 +272,7 @@ class BlockerCount:
 def blockers_by_category(year: int, projects=None) -> list[BlockerCount]:
     """Blockers named in the year's counted progress, per category: how many, on how many projects
     (1 query)."""
-    blockers = Blocker.objects.filter(progress__month__year=year, progress__state__in=ProgressState.counted())
+    blockers = Blocker.objects.filter(progress__month__year=year, progress__state__in=ReviewState.counted())
     rows = {
         row["category"]: row
         for row in _of_projects(blockers, projects, "progress__project")
@@ -290,7 +290,7 @@ def blockers_by_category(year: int, projects=None) -> list[BlockerCount]:
 def progress_years(projects=None) -> list[int]:
     """Years with counted progress (1 query)."""
     return list(
-        _of_projects(MonthlyProgress.objects.filter(state__in=ProgressState.counted()), projects)
+        _of_projects(MonthlyProgress.objects.filter(state__in=ReviewState.counted()), projects)
         .annotate(year=ExtractYear("month"))
         .order_by("-year")
         .values_list("year", flat=True)

@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.choices import ReviewState
 from core.periods import month_label
 from core.reviews import awaiting_review, first_of_month
 from todo.registry import Group, TodoLine, TodoSource
 
-from .choices import ProgressState, ProjectStage
+from .choices import ProjectStage
 from .models import MonthlyProgress, Project
 
 
@@ -34,7 +35,7 @@ def progress_to_review_line(progress, today):
 def progress_returned(user, today):
     return (
         MonthlyProgress.objects.restrict(user, "change")
-        .filter(state=ProgressState.RETURNED, author_id=user.pk)
+        .filter(state=ReviewState.RETURNED, author_id=user.pk)
         .for_list()
         .order_by("month", "pk")
     )
@@ -58,8 +59,8 @@ def progress_to_write(user, today):
     return (
         Project.objects.restrict(user, "change")
         .filter(responsible_unit_id=user.unit_id, stage=ProjectStage.CONSTRUCTION)
-        .filter(~Exists(this_month.exclude(state=ProgressState.DRAFT)))
-        .annotate(draft_id=Subquery(this_month.filter(state=ProgressState.DRAFT).values("pk")[:1]))
+        .filter(~Exists(this_month.exclude(state=ReviewState.DRAFT)))
+        .annotate(draft_id=Subquery(this_month.filter(state=ReviewState.DRAFT).values("pk")[:1]))
         .order_by("name", "pk")
     )
 

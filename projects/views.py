@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import periods
-from core.choices import ProblemCategory
+from core.choices import ProblemCategory, ReviewState
 from core.reviews import awaiting_review, first_of_month, next_month_due
 from core.uploads import stored_file_response
 from core.views import add_service_errors, filter_options, paginate, review_decide, year_param
 
 from . import selectors, services
-from .choices import FundingSourceKind, MilestonePhase, ProgressState
+from .choices import FundingSourceKind, MilestonePhase
 from .filters import ProjectFilter
 from .forms import BlockerFormSet, MilestoneFormSet, ProgressForm, ProjectForm, ReviewForm, blockers_from
 from .models import Blocker, Milestone, MonthlyProgress, ProgressPhoto, Project
@@ -61,7 +61,7 @@ def _chart_data(project, year: int, milestones, progress_rows) -> dict:
     completed = {
         row.month: row.investment
         for row in progress_rows
-        if row.month.year == year and row.state in ProgressState.counted()
+        if row.month.year == year and row.state in ReviewState.counted()
     }
     months = selectors.spread_months(year, plan or 0, completed)
     return {
@@ -109,7 +109,7 @@ def project_detail(request, pk):
         .prefetch_related(Prefetch("blockers", queryset=Blocker.objects.order_by("pk")))
         .order_by("-month")
     )
-    latest_counted = next((row for row in progress_rows if row.state in ProgressState.counted()), None)
+    latest_counted = next((row for row in progress_rows if row.state in ReviewState.counted()), None)
     return render(
         request,
         "projects/project_detail.html",

@@ -4,8 +4,9 @@ import datetime
 
 import factory
 
+from core.choices import ReviewState
 from organisation.models import Unit, User
-from plans.choices import MeasureStatus, ReportState
+from plans.choices import MeasureStatus
 from plans.models import Checkpoint, KeyTask, Measure, ProgressReport, WorkPlan
 
 PASSWORD = "Test-pass-2020"
@@ -97,11 +98,11 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
     text = "本月按计划推进。"
     progress = 40
     author = factory.SubFactory(UserFactory, unit=factory.SelfAttribute("..measure.lead_unit"))
-    state = ReportState.DRAFT
+    state = ReviewState.DRAFT
 
     class Params:
         submitted = factory.Trait(
-            state=ReportState.SUBMITTED,
+            state=ReviewState.SUBMITTED,
             submitted_at=factory.LazyFunction(lambda: datetime.datetime(2020, 5, 25, 2, tzinfo=datetime.UTC)),
         )
 

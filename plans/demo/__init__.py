@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from core.choices import ProblemCategory
+from core.choices import ProblemCategory, ReviewState
 from core.demo import upsert
 from organisation.models import Unit, User
 
-from ..choices import MeasureStatus, ReportState
+from ..choices import MeasureStatus
 from ..models import Checkpoint, KeyTask, Measure, ProgressReport, ReportProblem, WorkPlan
 from ..parsing import parse_plan
 
@@ -187,13 +187,13 @@ def _load_reports(measure: Measure, assignment: Assignment, key: tuple[int, int]
     months = _months(PLAN_START, last)
     for index, month in enumerate(months, start=1):
         progress = round(assignment.final_progress * index / len(months))
-        state = ReportState.ACCEPTED
+        state = ReviewState.ACCEPTED
         if index == len(months) and assignment.status != MeasureStatus.COMPLETED:
-            state = {(2, 3): ReportState.SUBMITTED, (3, 3): ReportState.RETURNED, (4, 2): ReportState.DRAFT}.get(
-                key, ReportState.ACCEPTED
+            state = {(2, 3): ReviewState.SUBMITTED, (3, 3): ReviewState.RETURNED, (4, 2): ReviewState.DRAFT}.get(
+                key, ReviewState.ACCEPTED
             )
         submitted = _aware(month.replace(day=25))
-        reviewed = state in (ReportState.ACCEPTED, ReportState.RETURNED)
+        reviewed = state in (ReviewState.ACCEPTED, ReviewState.RETURNED)
         report, _ = upsert(
             ProgressReport,
             {"measure": measure, "month": month},
@@ -202,10 +202,10 @@ def _load_reports(measure: Measure, assignment: Assignment, key: tuple[int, int]
                 "progress": progress,
                 "state": state,
                 "author": author,
-                "submitted_at": None if state == ReportState.DRAFT else submitted,
+                "submitted_at": None if state == ReviewState.DRAFT else submitted,
                 "reviewed_by": head if reviewed else None,
                 "reviewed_at": _aware(month.replace(day=27)) if reviewed else None,
-                "return_reason": "请补充本月具体完成的工作量和下月计划。" if state == ReportState.RETURNED else "",
+                "return_reason": "请补充本月具体完成的工作量和下月计划。" if state == ReviewState.RETURNED else "",
             },
         )
         if index == len(months):

@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from api.models import Deletion
-from projects.choices import ProgressState
+from core.choices import ReviewState
 from tests.enterprises.factories import EnterpriseFactory
 from tests.inspections.factories import InspectionFactory
 from tests.projects.factories import MonthlyProgressFactory, ProjectFactory
@@ -43,7 +43,7 @@ def test_a_row_that_leaves_the_tokens_view_leaves_a_tombstone(province, alice, u
     assert [row["id"] for row in pull(province, "/api/v1/monthly-progress/")] == [progress.pk]
     since = timezone.now() + datetime.timedelta(seconds=30)
     with later():
-        progress.state = ProgressState.DRAFT  # moved back to draft in the admin
+        progress.state = ReviewState.DRAFT  # moved back to draft in the admin
         progress.save()
     assert pull(province, "/api/v1/monthly-progress/") == []
     [tombstone] = pull(province, "/api/v1/deletions/", since=since.isoformat())
@@ -55,11 +55,11 @@ def test_a_row_back_in_view_drops_its_tombstone(province, alice, unit_a):
     """A mirror applies the rows changed, then the tombstones: a stale one would remove the row again."""
     progress = MonthlyProgressFactory(project=ProjectFactory(responsible_unit=unit_a), author=alice, submitted=True)
     with later(1):
-        progress.state = ProgressState.DRAFT
+        progress.state = ReviewState.DRAFT
         progress.save()
     assert Deletion.objects.filter(resource="monthly-progress", object_id=progress.pk).exists()
     with later(2):
-        progress.state = ProgressState.SUBMITTED
+        progress.state = ReviewState.SUBMITTED
         progress.save()
     assert not Deletion.objects.filter(resource="monthly-progress", object_id=progress.pk).exists()
     assert [row["id"] for row in pull(province, "/api/v1/monthly-progress/")] == [progress.pk]

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
-from plans.choices import ReportState
+from core.choices import ReviewState
 from plans.models import ProgressReport
 
 from .conftest import screenshot
@@ -29,7 +29,7 @@ PDF = {
 BOOTSTRAP_PRIMARY = "rgb(13, 110, 253)"  # .bg-primary of Bootstrap 5.3
 
 
-def state_label(state: ReportState) -> str:
+def state_label(state: ReviewState) -> str:
     """The state's name as the Chinese page shows it (whatever the current translation says)."""
     with translation.override("zh-hans"):
         return str(state.label)
@@ -75,13 +75,13 @@ def test_report_submitted_by_staff_and_accepted_by_unit_head(page, log_in, log_o
 
     expect(page).to_have_url(re.compile(r"/plans/reports/\d+/$"))
     report_path = re.search(r"/plans/reports/\d+/$", page.url).group(0)
-    expect(page.locator("#report-state")).to_have_text(state_label(ReportState.SUBMITTED))
+    expect(page.locator("#report-state")).to_have_text(state_label(ReviewState.SUBMITTED))
     expect(page.locator("#report-state")).to_have_class(re.compile(r"\btext-bg-info\b"))
     attachments = reverse("plans:attachment_download", args=[0]).removesuffix("0/")
     expect(page.locator(f'main a[href^="{attachments}"]')).to_have_text(PDF["name"])
     report = ProgressReport.objects.get(measure=measure_a)
     assert report_path == report.get_absolute_url()
-    assert report.state == ReportState.SUBMITTED
+    assert report.state == ReviewState.SUBMITTED
     assert report.month.isoformat() == "2020-05-01"
     assert [(p.category, p.description) for p in report.problems.all()] == [("funding", "前期经费尚未到位。")]
     assert [(a.original_name, a.size) for a in report.attachments.all()] == [(PDF["name"], len(PDF["buffer"]))]
@@ -99,7 +99,7 @@ def test_report_submitted_by_staff_and_accepted_by_unit_head(page, log_in, log_o
     queue_link.click()
     expect(page).to_have_url(re.compile(re.escape(report_path) + "$"))
     page.click("#accept-report")
-    expect(page.locator("#report-state")).to_have_text(state_label(ReportState.ACCEPTED))
+    expect(page.locator("#report-state")).to_have_text(state_label(ReviewState.ACCEPTED))
     expect(page.locator("#report-state")).to_have_class(re.compile(r"\btext-bg-success\b"))
     expect(page.locator("#accept-report")).to_have_count(0)  # nothing left to review
     screenshot(page, "04-report-accepted")
@@ -112,7 +112,7 @@ def test_report_submitted_by_staff_and_accepted_by_unit_head(page, log_in, log_o
 
     report.refresh_from_db()
     measure_a.refresh_from_db()
-    assert report.state == ReportState.ACCEPTED
+    assert report.state == ReviewState.ACCEPTED
     assert report.reviewed_by == carol
     assert measure_a.progress == PROGRESS
 

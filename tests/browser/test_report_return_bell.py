@@ -13,8 +13,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from core import clock
+from core.choices import ReviewState
 from events.choices import EventKind
-from plans.choices import ReportState
 from plans.models import ProgressReport
 from tests.events.conftest import eager  # noqa: F401  (a fixture: tasks in-process)
 
@@ -37,7 +37,7 @@ def test_a_report_returned_by_the_head_reaches_its_author(page, log_in, log_out,
     page.click("#submit-report")
     expect(page).to_have_url(re.compile(r"/plans/reports/\d+/$"))
     report = ProgressReport.objects.get(measure=measure_a)
-    assert report.state == ReportState.SUBMITTED
+    assert report.state == ReviewState.SUBMITTED
     review_url = reverse("plans:report_detail", args=[report.pk]) + "#review-form"
 
     # 2. carol's 待办 shows it under the reports to review; she opens it there and returns it with the reason.
@@ -54,7 +54,7 @@ def test_a_report_returned_by_the_head_reaches_its_author(page, log_in, log_out,
     page.click("#return-report")
     expect(page.locator("#report-state")).to_have_class(re.compile(r"\btext-bg-warning\b"))
     report.refresh_from_db()
-    assert report.state == ReportState.RETURNED and report.return_reason == REASON
+    assert report.state == ReviewState.RETURNED and report.return_reason == REASON
     page.goto(reverse("todo:todo_list"))
     expect(page.locator("#todo-review")).to_have_count(0)  # nothing left for her to review
 

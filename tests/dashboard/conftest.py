@@ -20,9 +20,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from core.choices import ReviewState
 from dashboard.cache import new_generation
 from inspections.models import Draw
-from plans.choices import MeasureStatus, ReportState
+from plans.choices import MeasureStatus
 from safety.choices import HazardField, HazardLevel, HazardStatus
 from tests.factories import KeyTaskFactory, MeasureFactory, ProgressReportFactory, UserFactory, WorkPlanFactory
 from tests.inspections.factories import InspectionFactory
@@ -121,7 +122,7 @@ def world(unit_a, unit_b, leo, alice, bob, dave):
         measure=m.m6,
         author=bob,
         month=datetime.date(2020, 8, 1),
-        state=ReportState.RETURNED,
+        state=ReviewState.RETURNED,
         submitted_at=aware(2020, 8, 25),
         reviewed_at=aware(2020, 8, 26),
         reviewed_by=dave,

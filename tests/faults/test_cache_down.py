@@ -9,8 +9,8 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from core.choices import ReviewState
 from organisation.models import Township
-from plans.choices import ReportState
 from plans.models import ProgressReport
 from safety.models import Hazard
 from tests.plans.test_views import report_post
@@ -51,7 +51,7 @@ def test_registering_a_hazard_answers_as_usual_and_saves_it_once(login, alice, u
 def test_submitting_a_report_answers_as_usual_and_saves_it_once(login, alice, measure_a):
     response = login(alice).post(reverse("plans:report_create", args=[measure_a.pk]), report_post("submit"))
     assert response.status_code == 302
-    assert ProgressReport.objects.filter(state=ReportState.SUBMITTED).count() == 1
+    assert ProgressReport.objects.filter(state=ReviewState.SUBMITTED).count() == 1
 
 
 def test_the_dashboard_counts_its_figures_without_the_cache(login, leo, measure_a, caplog):

@@ -11,8 +11,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from core.choices import ReviewState
 from plans import services
-from plans.choices import ReportState
 from plans.models import Checkpoint, Measure, MeasureComment, ProgressReport
 from plans.parsing import parse_plan
 from tests.factories import CheckpointFactory, ProgressReportFactory, ReportAttachmentFactory
@@ -187,7 +187,7 @@ class TestReportPages:
         assert login(bob).get(url("report_detail", submitted_a)).status_code == 404
 
     def test_bob_reads_unit_as_accepted_report(self, login, bob, measure_a):
-        accepted = ProgressReportFactory(measure=measure_a, submitted=True, state=ReportState.ACCEPTED)
+        accepted = ProgressReportFactory(measure=measure_a, submitted=True, state=ReviewState.ACCEPTED)
 
         assert login(bob).get(url("report_detail", accepted)).status_code == 200
 
@@ -197,14 +197,14 @@ class TestReportPages:
         assert client.get(url("report_edit", draft_a)).status_code == 404
         assert client.post(url("report_edit", draft_a), report_data(text="改")).status_code == 404
         assert client.post(url("report_submit", draft_a)).status_code == 404
-        assert (reload(draft_a).state, draft_a.text) == (ReportState.DRAFT, "本月按计划推进。")
+        assert (reload(draft_a).state, draft_a.text) == (ReviewState.DRAFT, "本月按计划推进。")
 
     def test_alice_edits_and_submits_her_units_draft(self, login, alice, draft_a):
         client = login(alice)
 
         assert client.get(url("report_edit", draft_a)).status_code == 200
         assert client.post(url("report_submit", draft_a)).status_code == 302
-        assert reload(draft_a).state == ReportState.SUBMITTED
+        assert reload(draft_a).state == ReviewState.SUBMITTED
 
     def test_alice_cannot_edit_a_submitted_report(self, login, alice, submitted_a):
         assert login(alice).get(url("report_edit", submitted_a)).status_code == 404
@@ -215,25 +215,25 @@ class TestReviewPages:
         response = login(carol).post(url("report_review", submitted_a), {"decision": "accept"})
 
         assert response.status_code == 302
-        assert reload(submitted_a).state == ReportState.ACCEPTED
+        assert reload(submitted_a).state == ReviewState.ACCEPTED
 
     @pytest.mark.parametrize("decision", ["accept", "return"])
     def test_alice_cannot_review_her_own_units_report(self, login, alice, submitted_a, decision):
         response = login(alice).post(url("report_review", submitted_a), {"decision": decision, "reason": "不行"})
 
         assert response.status_code == 404
-        assert reload(submitted_a).state == ReportState.SUBMITTED
+        assert reload(submitted_a).state == ReviewState.SUBMITTED
 
     @pytest.mark.parametrize("decision", ["accept", "return"])
     def test_dave_cannot_review_unit_as_report(self, login, dave, submitted_a, decision):
         response = login(dave).post(url("report_review", submitted_a), {"decision": decision, "reason": "不行"})
 
         assert response.status_code == 404
-        assert reload(submitted_a).state == ReportState.SUBMITTED
+        assert reload(submitted_a).state == ReviewState.SUBMITTED
 
     def test_leo_cannot_review(self, login, leo, submitted_a):
         assert login(leo).post(url("report_review", submitted_a), {"decision": "accept"}).status_code == 404
-        assert reload(submitted_a).state == ReportState.SUBMITTED
+        assert reload(submitted_a).state == ReviewState.SUBMITTED
 
     def test_carol_opens_the_review_queue(self, login, carol):
         assert login(carol).get(reverse("plans:review_queue")).status_code == 200
@@ -377,7 +377,7 @@ class TestServicesRefuse:
     def test_bob_may_not_change_or_submit_unit_as_draft(self, bob, draft_a):
         refused(services.progress_report_update, user=bob, report=draft_a, text="改", progress=99)
         refused(services.progress_report_submit, user=bob, report=draft_a)
-        assert (reload(draft_a).state, draft_a.progress) == (ReportState.DRAFT, 40)
+        assert (reload(draft_a).state, draft_a.progress) == (ReviewState.DRAFT, 40)
 
     def test_alice_may_not_change_a_submitted_report(self, alice, submitted_a):
         refused(services.progress_report_update, user=alice, report=submitted_a, text="改", progress=99)
@@ -389,15 +389,15 @@ class TestServicesRefuse:
 
         refused(services.progress_report_accept, user=user, report=submitted_a)
         refused(services.progress_report_return, user=user, report=submitted_a, reason="不行")
-        assert reload(submitted_a).state == ReportState.SUBMITTED
+        assert reload(submitted_a).state == ReviewState.SUBMITTED
 
     def test_dave_may_not_review_unit_as_draft_he_cannot_see(self, dave, draft_a):
         refused(services.progress_report_accept, user=dave, report=draft_a)
-        assert reload(draft_a).state == ReportState.DRAFT
+        assert reload(draft_a).state == ReviewState.DRAFT
 
     def test_the_administrator_reviews_any_submitted_report(self, admin_user, submitted_a):
         services.progress_report_accept(user=admin_user, report=submitted_a)
-        assert reload(submitted_a).state == ReportState.ACCEPTED
+        assert reload(submitted_a).state == ReviewState.ACCEPTED
 
     @pytest.mark.parametrize("persona", ["alice", "carol", "leo"])
     def test_only_administrators_create_plans_from_text(self, request, persona):

@@ -14,8 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.choices import ReviewState
 from plans import services
-from plans.choices import ReportState
 from tests.factories import (
     CheckpointFactory,
     LeaderFactory,
@@ -129,7 +129,7 @@ def test_measure_detail(login, alice, leo, measure_a):
 def test_report_detail(login, alice, carol, measure_a):
     # session, user, unit; the report (with measure, key task, plan, lead unit, author, reviewer); problems;
     # attachments; may the user change it; may the user review it; the history (with actor and content type)
-    report = ProgressReportFactory(measure=measure_a, author=alice, state=ReportState.DRAFT)
+    report = ProgressReportFactory(measure=measure_a, author=alice, state=ReviewState.DRAFT)
 
     def add_rows(n):
         for i in range(n):

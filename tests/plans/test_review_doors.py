@@ -9,8 +9,8 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from core.choices import ReviewState
 from plans import services
-from plans.choices import ReportState
 from plans.models import ProgressReport
 from tests.factories import ProgressReportFactory
 from tests.plans.test_audit import measure_admin_data
@@ -40,14 +40,14 @@ class TestNobodyReviewsTheirOwnReport:
         with pytest.raises(PermissionDenied, match="自己填报"):
             services.progress_report_accept(user=carol, report=own_a)
 
-        assert (reload(own_a).state, own_a.reviewed_by) == (ReportState.SUBMITTED, None)
+        assert (reload(own_a).state, own_a.reviewed_by) == (ReviewState.SUBMITTED, None)
         assert reload(measure_a).progress == 10
 
     def test_the_unit_head_may_not_return_her_own_report(self, carol, own_a):
         with pytest.raises(PermissionDenied, match="自己填报"):
             services.progress_report_return(user=carol, report=own_a, reason="重写")
 
-        assert (reload(own_a).state, own_a.return_reason) == (ReportState.SUBMITTED, "")
+        assert (reload(own_a).state, own_a.return_reason) == (ReviewState.SUBMITTED, "")
 
     def test_an_administrator_may_not_accept_his_own_report(self, admin_user, measure_a):
         report = ProgressReportFactory(measure=measure_a, author=admin_user, submitted=True)
@@ -55,12 +55,12 @@ class TestNobodyReviewsTheirOwnReport:
         with pytest.raises(PermissionDenied):
             services.progress_report_accept(user=admin_user, report=report)
 
-        assert reload(report).state == ReportState.SUBMITTED
+        assert reload(report).state == ReviewState.SUBMITTED
 
     def test_another_reviewer_accepts_it(self, admin_user, own_a, measure_a):
         services.progress_report_accept(user=admin_user, report=own_a)
 
-        assert (reload(own_a).state, own_a.reviewed_by) == (ReportState.ACCEPTED, admin_user)
+        assert (reload(own_a).state, own_a.reviewed_by) == (ReviewState.ACCEPTED, admin_user)
         assert reload(measure_a).progress == 70
 
     def test_the_page_refuses_and_offers_no_review(self, login, carol, own_a):
@@ -70,7 +70,7 @@ class TestNobodyReviewsTheirOwnReport:
         response = client.post(reverse("plans:report_review", args=[own_a.pk]), {"decision": "accept"})
 
         assert response.status_code == 403
-        assert reload(own_a).state == ReportState.SUBMITTED
+        assert reload(own_a).state == ReviewState.SUBMITTED
 
     def test_the_review_queue_leaves_out_her_own(self, login, carol, own_a, submitted_a):
         rows = login(carol).get(reverse("plans:review_queue")).context["page_obj"].object_list
@@ -83,7 +83,7 @@ class TestNobodyReviewsTheirOwnReport:
 
         response = accept_in_admin(client, report)
 
-        assert reload(report).state == ReportState.SUBMITTED
+        assert reload(report).state == ReviewState.SUBMITTED
         assert any("自己填报" in str(m) for m in get_messages(response.wsgi_request))
 
 
@@ -155,13 +155,13 @@ class TestTheAdminReviewsThroughTheService:
         response = accept_in_admin(login(admin_user), submitted_a)
 
         assert response.status_code == 200
-        assert (reload(submitted_a).state, submitted_a.reviewed_by) == (ReportState.ACCEPTED, admin_user)
+        assert (reload(submitted_a).state, submitted_a.reviewed_by) == (ReviewState.ACCEPTED, admin_user)
         assert reload(measure_a).progress == submitted_a.progress
 
     def test_a_report_not_waiting_is_reported_not_accepted(self, login, admin_user, draft_a):
         response = accept_in_admin(login(admin_user), draft_a)
 
-        assert reload(draft_a).state == ReportState.DRAFT
+        assert reload(draft_a).state == ReviewState.DRAFT
         assert any(m.level_tag == "error" for m in get_messages(response.wsgi_request))
 
     def test_workflow_fields_are_read_only(self, login, admin_user, submitted_a):
@@ -178,14 +178,14 @@ class TestTheAdminReviewsThroughTheService:
             {"state": "accepted", "reviewed_by": admin_user.pk},
         )
 
-        assert (reload(submitted_a).state, submitted_a.reviewed_by) == (ReportState.SUBMITTED, None)
+        assert (reload(submitted_a).state, submitted_a.reviewed_by) == (ReviewState.SUBMITTED, None)
 
     @pytest.mark.parametrize("persona", ["carol", "leo"])
     def test_nobody_else_accepts_in_the_admin(self, request, login, submitted_a, persona):
         response = accept_in_admin(login(request.getfixturevalue(persona)), submitted_a)
 
         assert response.redirect_chain[-1][0].startswith(reverse("admin:login"))
-        assert reload(submitted_a).state == ReportState.SUBMITTED
+        assert reload(submitted_a).state == ReviewState.SUBMITTED
 
 
 class TestTheMeasureAdmin:

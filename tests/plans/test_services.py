@@ -11,8 +11,9 @@ import time_machine
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.choices import ReviewState
 from plans import services
-from plans.choices import MeasureStatus, ReportState
+from plans.choices import MeasureStatus
 from plans.models import KeyTask, Measure, ProgressReport, ReportAttachment, ReportProblem, WorkPlan
 from plans.parsing import parse_plan
 from tests.factories import PDF_BYTES, CheckpointFactory, MeasureFactory, pdf_upload, upload
@@ -46,19 +47,19 @@ class TestWritingReports:
     def test_a_report_is_a_draft_for_the_first_day_of_its_month(self, alice, measure_a):
         report = write(alice, measure_a, month=datetime.date(2020, 5, 17))
 
-        assert (report.state, report.month, report.author) == (ReportState.DRAFT, MAY, alice)
+        assert (report.state, report.month, report.author) == (ReviewState.DRAFT, MAY, alice)
         assert report.submitted_at is None
 
     def test_a_report_can_be_submitted_at_once(self, alice, measure_a):
         report = write(alice, measure_a, submit=True)
 
-        assert report.state == ReportState.SUBMITTED
+        assert report.state == ReviewState.SUBMITTED
         assert report.submitted_at is not None
 
     def test_a_draft_is_submitted_later(self, alice, measure_a):
         report = services.progress_report_submit(user=alice, report=write(alice, measure_a))
 
-        assert reload(report).state == ReportState.SUBMITTED
+        assert reload(report).state == ReviewState.SUBMITTED
         assert report.submitted_at is not None
 
     def test_a_measure_takes_one_report_a_month(self, alice, measure_a):
@@ -95,7 +96,7 @@ class TestReviewing:
 
         report = accept(carol, alice, measure_a, progress=40)
 
-        assert (report.state, report.reviewed_by) == (ReportState.ACCEPTED, carol)
+        assert (report.state, report.reviewed_by) == (ReviewState.ACCEPTED, carol)
         assert report.reviewed_at is not None
         assert (reload(measure_a).progress, measure_a.status) == (40, MeasureStatus.IN_PROGRESS)
 
@@ -117,7 +118,7 @@ class TestReviewing:
 
         services.progress_report_accept(user=carol, report=may)
 
-        assert reload(may).state == ReportState.ACCEPTED
+        assert reload(may).state == ReviewState.ACCEPTED
         assert reload(measure_a).progress == 60
 
     def test_a_newer_month_moves_progress_on(self, alice, carol, measure_a):
@@ -134,7 +135,7 @@ class TestReviewing:
             services.progress_report_return(user=carol, report=report, reason=reason)
 
         assert "reason" in excinfo.value.error_dict
-        assert reload(report).state == ReportState.SUBMITTED
+        assert reload(report).state == ReviewState.SUBMITTED
 
     def test_returning_records_the_reason_and_the_reviewer(self, alice, carol, measure_a):
         report = write(alice, measure_a, submit=True)
@@ -143,7 +144,7 @@ class TestReviewing:
 
         reload(report)
         assert (report.state, report.return_reason, report.reviewed_by) == (
-            ReportState.RETURNED,
+            ReviewState.RETURNED,
             "请补充工作量。",
             carol,
         )
@@ -157,7 +158,7 @@ class TestReviewing:
 
         reload(report)
         assert (report.state, report.text, report.progress, report.return_reason) == (
-            ReportState.SUBMITTED,
+            ReviewState.SUBMITTED,
             "已补充工作量。",
             45,
             "",
@@ -169,14 +170,14 @@ class TestReviewing:
 
         services.progress_report_update(user=alice, report=report, text="修改中", progress=45)
 
-        assert (reload(report).state, report.return_reason) == (ReportState.RETURNED, "请补充工作量。")
+        assert (reload(report).state, report.return_reason) == (ReviewState.RETURNED, "请补充工作量。")
 
     def test_a_draft_is_not_waiting_for_review(self, alice, carol, measure_a):
         report = write(alice, measure_a)
 
         with pytest.raises(ValidationError):
             services.progress_report_accept(user=carol, report=report)
-        assert reload(report).state == ReportState.DRAFT
+        assert reload(report).state == ReviewState.DRAFT
 
     @pytest.mark.parametrize("second", ["accept", "return"])
     def test_a_report_is_reviewed_only_once(self, alice, carol, measure_a, second):
@@ -187,7 +188,7 @@ class TestReviewing:
                 services.progress_report_accept(user=carol, report=report)
             else:
                 services.progress_report_return(user=carol, report=report, reason="再看看")
-        assert reload(report).state == ReportState.ACCEPTED
+        assert reload(report).state == ReviewState.ACCEPTED
 
 
 # Attachments -------------------------------------------------------------------------------------------------------
@@ -250,7 +251,7 @@ class TestAttachments:
             )
 
         reload(report)
-        assert (report.text, report.progress, report.state) == ("本月按计划推进。", 40, ReportState.DRAFT)
+        assert (report.text, report.progress, report.state) == ("本月按计划推进。", 40, ReviewState.DRAFT)
         assert list(report.problems.values_list("description", flat=True)) == ["征地"]
 
 

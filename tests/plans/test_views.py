@@ -10,8 +10,9 @@ import time_machine
 from django.contrib.messages import constants as message_levels
 from django.urls import reverse
 
+from core.choices import ReviewState
 from plans import services
-from plans.choices import MeasureStatus, ReportState
+from plans.choices import MeasureStatus
 from plans.models import ProgressReport
 from tests.factories import (
     PDF_BYTES,
@@ -130,7 +131,7 @@ class TestMeasureDetail:
 
     def test_the_page_lists_only_the_reports_the_user_may_read(self, login, leo, bob, measure_a, submitted_a, draft_a):
         accepted = ProgressReportFactory(
-            measure=measure_a, month=datetime.date(2020, 4, 1), submitted=True, state=ReportState.ACCEPTED
+            measure=measure_a, month=datetime.date(2020, 4, 1), submitted=True, state=ReviewState.ACCEPTED
         )
 
         assert list(login(leo).get(url("measure_detail", measure_a)).context["reports"]) == [submitted_a, accepted]
@@ -189,7 +190,7 @@ class TestReportForm:
         assert response.status_code == 302
         assert response.url == report.get_absolute_url()
         assert (report.state, report.month, report.progress, report.author) == (
-            ReportState.DRAFT,
+            ReviewState.DRAFT,
             datetime.date(2020, 5, 1),
             60,
             alice,
@@ -202,7 +203,7 @@ class TestReportForm:
         login(alice).post(url("report_create", measure_a), report_post("submit"))
 
         report = ProgressReport.objects.get()
-        assert report.state == ReportState.SUBMITTED
+        assert report.state == ReviewState.SUBMITTED
         assert report.submitted_at is not None
 
     def test_a_bad_attachment_is_shown_on_the_form_and_nothing_is_saved(self, login, alice, measure_a):
@@ -281,7 +282,7 @@ class TestReportForm:
         assert (draft_a.month, draft_a.progress, draft_a.state) == (
             datetime.date(2020, 6, 1),
             70,
-            ReportState.SUBMITTED,
+            ReviewState.SUBMITTED,
         )
         assert list(draft_a.problems.values_list("description", flat=True)) == ["用地报批未完成"]
 
@@ -300,7 +301,7 @@ class TestReview:
         response = login(carol).post(url("report_review", submitted_a), {"decision": "accept"}, follow=True)
 
         submitted_a.refresh_from_db()
-        assert (submitted_a.state, submitted_a.reviewed_by) == (ReportState.ACCEPTED, carol)
+        assert (submitted_a.state, submitted_a.reviewed_by) == (ReviewState.ACCEPTED, carol)
         measure_a.refresh_from_db()
         assert measure_a.progress == submitted_a.progress
         assert messages_of(response) == [message_levels.SUCCESS]
@@ -309,7 +310,7 @@ class TestReview:
         login(carol).post(url("report_review", submitted_a), {"decision": "return", "reason": "请补充工作量"})
 
         submitted_a.refresh_from_db()
-        assert (submitted_a.state, submitted_a.return_reason) == (ReportState.RETURNED, "请补充工作量")
+        assert (submitted_a.state, submitted_a.return_reason) == (ReviewState.RETURNED, "请补充工作量")
 
     def test_return_without_a_reason_shows_an_error_and_changes_nothing(self, login, carol, submitted_a):
         response = login(carol).post(
@@ -319,7 +320,7 @@ class TestReview:
         assert response.redirect_chain[-1][0] == submitted_a.get_absolute_url()
         assert messages_of(response) == [message_levels.ERROR]
         submitted_a.refresh_from_db()
-        assert (submitted_a.state, submitted_a.reviewed_by) == (ReportState.SUBMITTED, None)
+        assert (submitted_a.state, submitted_a.reviewed_by) == (ReviewState.SUBMITTED, None)
 
     def test_the_review_returns_to_the_queue_it_came_from(self, login, carol, submitted_a):
         response = login(carol).post(
@@ -341,7 +342,7 @@ class TestReview:
             measure=measure_a,
             author=alice,
             month=datetime.date(2020, 5, 1),
-            state=ReportState.SUBMITTED,
+            state=ReviewState.SUBMITTED,
             submitted_at=TODAY,
         )
         ProgressReportFactory(measure=measure_a, author=alice, month=datetime.date(2020, 6, 1))  # a draft

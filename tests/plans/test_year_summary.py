@@ -13,10 +13,11 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from core.choices import ReviewState
 from dashboard import selectors
 from dashboard.summary import DOCX_MIMETYPE, summary_docx, year_summary
 from inspections.models import Inspection
-from plans.choices import MeasureStatus, ReportState
+from plans.choices import MeasureStatus
 from plans.models import Measure, ProgressReport
 from tests.factories import KeyTaskFactory, MeasureFactory, ProgressReportFactory, ReportProblemFactory, WorkPlanFactory
 from tests.projects.factories import (
@@ -55,7 +56,7 @@ def test_the_2020_summary_has_the_dashboards_figures_and_the_documents_conventio
     completed = Measure.objects.filter(key_task__plan__year=2020, status=MeasureStatus.COMPLETED)
     assert sum(len(task.completed) for task in summary.key_tasks) == completed.count() == dashboard.plan.completed
     first = summary.key_tasks[0].completed[0]
-    last_accepted = ProgressReport.objects.filter(measure__key_task__plan__year=2020, state=ReportState.ACCEPTED)
+    last_accepted = ProgressReport.objects.filter(measure__key_task__plan__year=2020, state=ReviewState.ACCEPTED)
     assert (
         first.report_text == last_accepted.filter(measure__key_task__number=1, measure__number=1).latest("month").text
     )
@@ -99,10 +100,10 @@ def build(measures: int) -> None:
     for number in range(start + 1, start + measures + 1):
         done = MeasureFactory(key_task=task, number=2 * number, status=MeasureStatus.COMPLETED, progress=100)
         ProgressReportFactory(
-            measure=done, submitted=True, state=ReportState.ACCEPTED, month=datetime.date(2020, 11, 1)
+            measure=done, submitted=True, state=ReviewState.ACCEPTED, month=datetime.date(2020, 11, 1)
         )
         open_measure = MeasureFactory(key_task=task, number=2 * number + 1)
-        report = ProgressReportFactory(measure=open_measure, submitted=True, state=ReportState.ACCEPTED)
+        report = ProgressReportFactory(measure=open_measure, submitted=True, state=ReviewState.ACCEPTED)
         ReportProblemFactory(report=report)
         project = ProjectFactory()
         project.measures.add(open_measure)

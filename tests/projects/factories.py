@@ -6,7 +6,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from projects.choices import MilestonePhase, ProgressState, ProjectCategory, ProjectStage
+from core.choices import ReviewState
+from projects.choices import MilestonePhase, ProjectCategory, ProjectStage
 from projects.models import Blocker, FundingSource, InvestmentPlan, Milestone, MonthlyProgress, Project
 from tests.factories import UnitFactory, UserFactory
 
@@ -59,8 +60,8 @@ class MonthlyProgressFactory(factory.django.DjangoModelFactory):
         model = MonthlyProgress
 
     class Params:
-        submitted = factory.Trait(state=ProgressState.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now))
-        accepted = factory.Trait(state=ProgressState.ACCEPTED, submitted_at=factory.LazyFunction(timezone.now))
+        submitted = factory.Trait(state=ReviewState.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now))
+        accepted = factory.Trait(state=ReviewState.ACCEPTED, submitted_at=factory.LazyFunction(timezone.now))
 
     project = factory.SubFactory(ProjectFactory)
     month = datetime.date(2020, 5, 1)
@@ -68,7 +69,7 @@ class MonthlyProgressFactory(factory.django.DjangoModelFactory):
     physical_progress = 30
     narrative = "路基施工。"
     author = factory.LazyAttribute(lambda row: UserFactory(unit=row.project.responsible_unit))
-    state = ProgressState.DRAFT
+    state = ReviewState.DRAFT
 
 
 class BlockerFactory(factory.django.DjangoModelFactory):

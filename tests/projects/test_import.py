@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from core.choices import ReviewState
 from core.imports.runner import run_import
 from projects import services
-from projects.choices import ProgressState
 from projects.models import MonthlyProgress, Project
 from projects.resources import ProgressResource, ProjectResource
 
@@ -155,8 +155,8 @@ def test_import_good_progress_workbook(alice, project_a):
     assert outcome.ok, [str(i) for r in outcome.rows for i in r.issues]
     months = MonthlyProgress.objects.filter(project=project_a).with_totals().order_by("month")
     assert [(m.month.month, m.state, m.cumulative) for m in months] == [
-        (4, ProgressState.SUBMITTED, Decimal("100")),
-        (5, ProgressState.SUBMITTED, Decimal("350.5")),
+        (4, ReviewState.SUBMITTED, Decimal("100")),
+        (5, ReviewState.SUBMITTED, Decimal("350.5")),
     ]
     assert months[0].blockers.get().category == "land" and months[0].author == alice
 

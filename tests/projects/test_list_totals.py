@@ -12,8 +12,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
+from core.choices import ReviewState
 from core.imports.runner import run_import
-from projects.choices import ProgressState
 from projects.models import InvestmentPlan, MonthlyProgress, Project
 from projects.resources import ProgressResource
 from tests.enterprises.test_admin import form_errors, post
@@ -36,7 +36,7 @@ def direct_totals(year: int, projects) -> dict[str, Decimal]:
     return {
         "total_investment": sum((p.total_investment for p in projects), Decimal(0)),
         "planned": sum((plan.amount for plan in plans), Decimal(0)),
-        "completed": sum((m.investment for m in progress if m.state in ProgressState.counted()), Decimal(0)),
+        "completed": sum((m.investment for m in progress if m.state in ReviewState.counted()), Decimal(0)),
     }
 
 
@@ -113,13 +113,13 @@ def test_after_an_acceptance_and_a_project_change_in_the_admin(
     login, admin_user, leo, registry, project_a, django_capture_on_commit_callbacks
 ):
     draft = MonthlyProgress.objects.get(project=project_a, month=datetime.date(2020, 4, 1))
-    draft.state, draft.submitted_at = ProgressState.SUBMITTED, NOW
+    draft.state, draft.submitted_at = ReviewState.SUBMITTED, NOW
     draft.save()
     assert list_totals(login(leo))["completed"] == Decimal("165.25") + Decimal("999")
     client = login(admin_user)
     with django_capture_on_commit_callbacks(execute=True):
         assert accept_in_admin(client, draft).status_code == 200
-    assert MonthlyProgress.objects.get(pk=draft.pk).state == ProgressState.ACCEPTED
+    assert MonthlyProgress.objects.get(pk=draft.pk).state == ReviewState.ACCEPTED
     totals = list_totals(login(leo))
     assert totals == direct_totals(2020, registry) and totals["completed"] == Decimal("1164.25")
     url = reverse("admin:projects_project_change", args=[project_a.pk])

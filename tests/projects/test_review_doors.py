@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from core.choices import ReviewState
 from projects import services
-from projects.choices import ProgressState
 from projects.models import MonthlyProgress
 from projects.resources import ProgressResource
 
@@ -51,18 +51,18 @@ class TestNobodyReviewsTheirOwnProgress:
         with pytest.raises(PermissionDenied, match="自己填报"):
             services.progress_accept(user=carol, progress=own_a)
 
-        assert (reload(own_a).state, own_a.reviewed_by) == (ProgressState.SUBMITTED, None)
+        assert (reload(own_a).state, own_a.reviewed_by) == (ReviewState.SUBMITTED, None)
 
     def test_the_unit_head_may_not_return_her_own(self, carol, own_a):
         with pytest.raises(PermissionDenied, match="自己填报"):
             services.progress_return(user=carol, progress=own_a, reason="重写")
 
-        assert (reload(own_a).state, own_a.return_reason) == (ProgressState.SUBMITTED, "")
+        assert (reload(own_a).state, own_a.return_reason) == (ReviewState.SUBMITTED, "")
 
     def test_she_reviews_her_staffs(self, carol, submitted_by_alice):
         services.progress_accept(user=carol, progress=submitted_by_alice)
 
-        assert reload(submitted_by_alice).state == ProgressState.ACCEPTED
+        assert reload(submitted_by_alice).state == ReviewState.ACCEPTED
 
     def test_the_page_refuses_and_offers_no_review(self, login, carol, own_a):
         client = login(carol)
@@ -71,7 +71,7 @@ class TestNobodyReviewsTheirOwnProgress:
         response = client.post(reverse("projects:progress_review", args=[own_a.pk]), {"decision": "accept"})
 
         assert response.status_code == 403
-        assert reload(own_a).state == ProgressState.SUBMITTED
+        assert reload(own_a).state == ReviewState.SUBMITTED
 
     def test_the_review_queue_leaves_out_her_own(self, login, carol, own_a, submitted_by_alice):
         rows = login(carol).get(reverse("projects:review_queue")).context["page_obj"].object_list
@@ -83,7 +83,7 @@ class TestNobodyReviewsTheirOwnProgress:
 
         response = accept_in_admin(login(admin_user), progress)
 
-        assert reload(progress).state == ProgressState.SUBMITTED
+        assert reload(progress).state == ReviewState.SUBMITTED
         assert any("自己填报" in str(m) for m in get_messages(response.wsgi_request))
 
 
@@ -158,14 +158,14 @@ class TestTheAdminReviewsThroughTheService:
 
         assert response.status_code == 200
         assert reload(submitted_by_alice).reviewed_by == admin_user
-        assert (submitted_by_alice.state, reload(own_a).state) == (ProgressState.ACCEPTED, ProgressState.ACCEPTED)
+        assert (submitted_by_alice.state, reload(own_a).state) == (ReviewState.ACCEPTED, ReviewState.ACCEPTED)
 
     def test_a_row_not_waiting_is_reported_not_accepted(self, login, admin_user, project_a, alice):
         draft = MonthlyProgressFactory(project=project_a, author=alice)
 
         response = accept_in_admin(login(admin_user), draft)
 
-        assert reload(draft).state == ProgressState.DRAFT
+        assert reload(draft).state == ReviewState.DRAFT
         assert any(m.level_tag == "error" for m in get_messages(response.wsgi_request))
 
     def test_workflow_fields_are_read_only(self, login, admin_user, own_a):
@@ -181,4 +181,4 @@ class TestTheAdminReviewsThroughTheService:
         response = accept_in_admin(login(request.getfixturevalue(persona)), own_a)
 
         assert response.redirect_chain[-1][0].startswith(reverse("admin:login"))
-        assert reload(own_a).state == ProgressState.SUBMITTED
+        assert reload(own_a).state == ReviewState.SUBMITTED

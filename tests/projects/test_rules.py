@@ -9,8 +9,9 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from core.choices import ReviewState
 from projects import services
-from projects.choices import MilestonePhase, ProgressState
+from projects.choices import MilestonePhase
 from projects.models import FundingSource, Milestone, MonthlyProgress, Project
 
 from .factories import (
@@ -56,7 +57,7 @@ def test_month_is_the_first_day(project_a):
 
 def test_returned_progress_needs_a_reason(project_a):
     with pytest.raises(IntegrityError), transaction.atomic():
-        MonthlyProgressFactory(project=project_a, submitted=True, state=ProgressState.RETURNED, return_reason="")
+        MonthlyProgressFactory(project=project_a, submitted=True, state=ReviewState.RETURNED, return_reason="")
 
 
 def test_one_milestone_per_phase_and_one_amount_per_source(project_a):
@@ -158,12 +159,12 @@ def create(user, project, m=5, investment="100", **kwargs):
 
 def test_staff_record_submit_and_head_accepts(alice, carol, project_a):
     progress = create(alice, project_a, blockers=[services.BlockerItem("land", "拆迁未完成")])
-    assert progress.state == ProgressState.DRAFT
+    assert progress.state == ReviewState.DRAFT
     assert [(b.category, b.description) for b in progress.blockers.all()] == [("land", "拆迁未完成")]
     services.progress_submit(user=alice, progress=progress)
     services.progress_accept(user=carol, progress=progress)
     progress.refresh_from_db()
-    assert (progress.state, progress.reviewed_by) == (ProgressState.ACCEPTED, carol)
+    assert (progress.state, progress.reviewed_by) == (ReviewState.ACCEPTED, carol)
 
 
 def test_head_returns_with_reason_and_staff_resubmits(alice, carol, project_a):
@@ -172,10 +173,10 @@ def test_head_returns_with_reason_and_staff_resubmits(alice, carol, project_a):
         services.progress_return(user=carol, progress=progress, reason="  ")
     services.progress_return(user=carol, progress=progress, reason="请补充计量支付依据")
     progress.refresh_from_db()
-    assert progress.state == ProgressState.RETURNED
+    assert progress.state == ReviewState.RETURNED
     services.progress_update(user=alice, progress=progress, investment=D("120"), physical_progress=45, submit=True)
     progress.refresh_from_db()
-    assert (progress.state, progress.investment, progress.return_reason) == (ProgressState.SUBMITTED, D("120"), "")
+    assert (progress.state, progress.investment, progress.return_reason) == (ReviewState.SUBMITTED, D("120"), "")
 
 
 def test_cumulative_above_total_is_refused_without_confirmation(alice, project_a):

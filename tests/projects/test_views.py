@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from projects.choices import ProgressState
+from core.choices import ReviewState
 from projects.models import MonthlyProgress
 
 from .factories import MonthlyProgressFactory, ProjectFactory
@@ -41,7 +41,7 @@ def test_staff_add_a_month_and_see_it_on_the_project(login, alice, project_a):
     response = client.post(reverse("projects:progress_create", args=[project_a.pk]), progress_data())
     assert response.status_code == 302
     progress = MonthlyProgress.objects.get(project=project_a)
-    assert (progress.state, progress.investment) == (ProgressState.SUBMITTED, Decimal("120.50"))
+    assert (progress.state, progress.investment) == (ReviewState.SUBMITTED, Decimal("120.50"))
     assert progress.blockers.get().category == "land"
     page = client.get(project_a.get_absolute_url() + "?year=2020")
     assert page.context["project"].cumulative == Decimal("120.50")
@@ -153,7 +153,7 @@ def test_head_accepts_from_the_page(login, carol, project_a):
     progress = MonthlyProgressFactory(project=project_a, submitted=True)
     login(carol).post(reverse("projects:progress_review", args=[progress.pk]), {"decision": "accept"})
     progress.refresh_from_db()
-    assert progress.state == ProgressState.ACCEPTED
+    assert progress.state == ReviewState.ACCEPTED
 
 
 # Refusals: another unit's project, through every door -------------------------------------------------------
@@ -181,7 +181,7 @@ def test_review_refused_to_another_units_head(login, dave, alice, project_a):
     assert list(client.get(reverse("projects:review_queue")).context["page_obj"]) == []
     assert login(alice).get(reverse("projects:review_queue")).status_code == 403  # staff have no queue
     progress.refresh_from_db()
-    assert progress.state == ProgressState.SUBMITTED
+    assert progress.state == ReviewState.SUBMITTED
 
 
 def test_other_peoples_drafts_stay_hidden(login, bob, project_a):

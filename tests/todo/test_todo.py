@@ -9,10 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.choices import ReviewState
 from core.imports.choices import JobPhase, JobState
 from core.models import ImportJob
-from plans.choices import MeasureStatus, ReportState
-from projects.choices import ProgressState, ProjectStage
+from plans.choices import MeasureStatus
+from projects.choices import ProjectStage
 from safety.choices import HazardLevel, HazardStatus
 from tests.factories import MeasureFactory, ProgressReportFactory, UnitFactory, UserFactory
 from tests.projects.factories import MonthlyProgressFactory, ProjectFactory
@@ -73,7 +74,7 @@ def test_a_returned_report_reaches_its_author_with_the_reason(client, login, ali
         measure=measure_a,
         author=alice,
         month=NOVEMBER,
-        state=ReportState.RETURNED,
+        state=ReviewState.RETURNED,
         submitted_at=timezone.now(),
         reviewed_by=carol,
         reviewed_at=timezone.now(),
@@ -82,7 +83,7 @@ def test_a_returned_report_reaches_its_author_with_the_reason(client, login, ali
     progress = MonthlyProgressFactory(
         project=ProjectFactory(responsible_unit=alice.unit),
         author=alice,
-        state=ProgressState.RETURNED,
+        state=ReviewState.RETURNED,
         submitted_at=timezone.now(),
         return_reason="投资额偏高",
     )
