@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.imports.copy_insert import insert_instances
 from core.writes import Writes, check_editable, refusal
 from enterprises.choices import VehicleClass
 from enterprises.models import Enterprise, Vehicle
@@ -125,6 +126,54 @@ def mileage_record(*, user, mileage: VehicleDayMileage, writes: Writes | None = 
         writes.save(mileage)
         writes.save_parts(lambda: rollup_rebuild(keys=[(mileage.vehicle_id, mileage.day)]))
     return mileage
+
+
+# Alarms in bulk (PostgreSQL) ------------------------------------------------------------------------------------
+
+STAGING = "monitoring_alarm_staging"
+TOUCHED = "monitoring_alarm_touched"
+
+
+def alarm_staging_start() -> None:
+    """Open the staging tables of an alarm import (PostgreSQL; temporary, dropped when its transaction ends):
+    the checked alarms go to the first with COPY, the vehicles and days written to the second."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} (LIKE {Alarm._meta.db_table} INCLUDING DEFAULTS) "
+            "ON COMMIT DROP"
+        )
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {TOUCHED} (vehicle_id bigint, day date) ON COMMIT DROP")
+        cursor.execute(f"TRUNCATE {STAGING}, {TOUCHED}")
+
+
+def alarm_staging_insert(alarms: list[Alarm]) -> list[Alarm]:
+    """Write checked new alarms (PostgreSQL, after ``alarm_staging_start``): COPY into the staging table, then
+    into the alarms, an alarm already recorded (the same vehicle, type and start: a repeat in the file, or one
+    recorded meanwhile) merged into it. Returns the alarms inserted."""
+    insert_instances(Alarm, alarms, table=STAGING)
+    table = Alarm._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH inserted AS (INSERT INTO {table} SELECT * FROM {STAGING} "
+            "ON CONFLICT (vehicle_id, alarm_type, started_at) DO NOTHING RETURNING id, vehicle_id, started_at), "
+            f"touched AS (INSERT INTO {TOUCHED} SELECT DISTINCT vehicle_id, (started_at AT TIME ZONE %s)::date "
+            "FROM inserted) SELECT id FROM inserted",
+            [settings.TIME_ZONE],
+        )
+        inserted = {pk for (pk,) in cursor.fetchall()}
+        cursor.execute(f"TRUNCATE {STAGING}")
+    return [alarm for alarm in alarms if alarm.pk in inserted]
+
+
+def alarm_staging_touched() -> list[tuple[int, datetime.date]]:
+    """(vehicle id, day) keys for ``rollup_rebuild`` covering the vehicles and days the import wrote: each
+    vehicle's first and last day, and each day once (not every pair: a million alarms touch ~600,000)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT vehicle_id, min(day) FROM {TOUCHED} GROUP BY 1 UNION SELECT vehicle_id, max(day) FROM {TOUCHED} "
+            f"GROUP BY 1 UNION SELECT min(vehicle_id), day FROM {TOUCHED} GROUP BY 2"
+        )
+        return cursor.fetchall()
 
 
 # The daily rollup ---------------------------------------------------------------------------------------------------
