@@ -250,12 +250,6 @@ class _PlatformResource(PortalModelResource):
     def row_writes(self):
         return RowCheckWrites()
 
-    def before_save_instance(self, instance, row, **kwargs):
-        super().before_save_instance(instance, row, **kwargs)
-        key = self.row_key(row)
-        if key is not None and key not in self._existing:
-            self._existing[key] = instance  # checked: a later identical row is merged into it (fast path too)
-
     def after_save_instance(self, instance, row, **kwargs):
         key = self.row_key(row)
         if key is not None:
@@ -401,6 +395,12 @@ class AlarmResource(_PlatformResource):
 
     def rollup_key(self, alarm):
         return (alarm.vehicle_id, services.alarm_day(alarm.started_at))
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        key = (instance.vehicle_id, instance.alarm_type, instance.started_at)  # ``row_key``, from the row's values
+        if instance.vehicle_id is not None and key not in self._existing:
+            self._existing[key] = instance  # checked: a later identical row is merged into it (fast path too)
 
     def check_row(self, *, instance, row, new, changed, errors) -> None:
         if instance.vehicle_id is None or not (new or changed):
