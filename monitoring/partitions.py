@@ -118,6 +118,7 @@ def month_drop(*, user, month: datetime.date, archive: bool = False) -> int:
     if not partitioned() or name not in partitions():
         raise ValidationError(_("There is no partition of alarms for %(month)s.") % {"month": f"{month:%Y-%m}"})
     with set_actor(user), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a table with foreign-key checks pending cannot be detached
         cursor.execute(f"SELECT count(*) FROM {name}")
         (count,) = cursor.fetchone()
         cursor.execute(f"ALTER TABLE {TABLE} DETACH PARTITION {name}")
