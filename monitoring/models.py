@@ -151,7 +151,9 @@ class Alarm(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.vehicle} {self.get_alarm_type_display()} {self.started_at:%Y-%m-%d %H:%M}"
+        # the type's label by the enum (``get_alarm_type_display`` hashes every choice per call: an import's
+        # audit entries name a million alarms)
+        return f"{self.vehicle} {AlarmType(self.alarm_type).label} {self.started_at:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self):
         return reverse("monitoring:alarm_list") + f"?vehicle={self.vehicle_id}"

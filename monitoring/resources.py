@@ -20,6 +20,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
@@ -32,7 +33,7 @@ from core.writes import RowCheckWrites
 from enterprises.models import Vehicle
 from enterprises.validators import normalise_plate
 
-from . import services
+from . import partitions, services
 from .choices import AlarmType, HandlingStatus
 from .models import Alarm, Driver, VehicleDayMileage
 from .querysets import may_import
@@ -395,10 +396,41 @@ class AlarmResource(_PlatformResource):
     def rollup_key(self, alarm):
         return (alarm.vehicle_id, services.alarm_day(alarm.started_at))
 
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        key = (instance.vehicle_id, instance.alarm_type, instance.started_at)  # ``row_key``, from the row's values
+        if instance.vehicle_id is not None and key not in self._existing:
+            self._existing[key] = instance  # checked: a later identical row is merged into it (fast path too)
+
     def check_row(self, *, instance, row, new, changed, errors) -> None:
         if instance.vehicle_id is None or not (new or changed):
             return
         self.check_with_service(errors, services.alarm_record, user=self.user, alarm=instance)
+
+    # PostgreSQL: the fast path (core.imports.bulk), the rows checked as above, then written with COPY -----------
+
+    @property
+    def bulk(self) -> bool:
+        """On PostgreSQL the fast path; on SQLite (a county's embedded database) the normal path, row by row."""
+        return connection.vendor == "postgresql"
+
+    def start_bulk_write(self) -> None:
+        self._months: set[datetime.date] = set()
+        services.alarm_staging_start()
+
+    def insert_batch(self, instances: list) -> list:
+        months = partitions.months_of(alarm.started_at for alarm in instances) - self._months
+        if months:
+            partitions.partitions_ensure(months)
+            self._months |= months
+        return services.alarm_staging_insert(instances)
+
+    def finish_bulk_write(self, *, updated: list) -> None:
+        touched = services.alarm_staging_touched()
+        touched.extend(self.rollup_key(alarm) for alarm in updated)
+        services.rollup_rebuild(keys=touched)
+        for month in services.closed_months(day for _vehicle, day in touched):
+            services.notices_issue(month=month, user=self.user)
 
 
 class MileageResource(_PlatformResource):

@@ -293,11 +293,12 @@ def _write(resource, pending: list[_Pending], tally: _Tally, outcome, *, dry_run
                     item.instance = _Frozen.thaw(item.frozen)
             instances = [item.instance for item in batch]
             resource.before_bulk_write(instances)
-            refused |= _insert(resource, model, batch, tally)
+            batch_refused, written = _insert(resource, model, batch, tally)
+            refused |= batch_refused
             if not refused:
                 resource.after_bulk_write(instances)
                 if audit:
-                    audit.created(batch)
+                    audit.created(written)
             del instances
             for item in batch:
                 if item.frozen is not None:
@@ -327,6 +328,7 @@ def _write(resource, pending: list[_Pending], tally: _Tally, outcome, *, dry_run
         if dry_run or refused:
             transaction.set_rollback(True)
             return
+        resource.finish_bulk_write(updated=[item.instance for item in updates])
         tally.finish(outcome)
         if before_commit is not None:
             before_commit(outcome)
@@ -338,17 +340,19 @@ def _batches(items: list):
         yield items[start : start + size]
 
 
-def _insert(resource, model, batch: list[_Pending], tally: _Tally) -> bool:
-    """Insert a batch; if the database refuses it, find and refuse its bad rows. True if any row was refused."""
+def _insert(resource, model, batch: list[_Pending], tally: _Tally) -> tuple[bool, list[_Pending]]:
+    """Insert a batch (``resource.insert_batch``); if the database refuses it, find and refuse its bad rows.
+    Whether any row was refused, and the rows written (not those the resource merged into a recorded one)."""
     try:
         with transaction.atomic():
-            insert_instances(model, [item.instance for item in batch])
-        return False
+            written = {id(instance) for instance in resource.insert_batch([item.instance for item in batch])}
+        return False, [item for item in batch if id(item.instance) in written]
     except DatabaseError:
         for item in batch:
             item.instance.pk = None
             item.instance._state.adding = True
-    return _one_by_one(resource, batch, tally, lambda item: model.objects.bulk_create([item.instance]))
+    refused = _one_by_one(resource, batch, tally, lambda item: model.objects.bulk_create([item.instance]))
+    return refused, batch
 
 
 def _update(resource, model, batch: list[_Pending], names: list[str], tally: _Tally) -> bool:

@@ -33,7 +33,9 @@ _UNCHANGED = {
 _ABSENT = object()
 
 
-def insert_instances(model, instances: list) -> None:
+def insert_instances(model, instances: list, *, table: str | None = None) -> None:
+    """Insert ``instances`` of ``model`` (on PostgreSQL into ``table`` if given, a table with the model's columns,
+    e.g. a staging table: the keys still come from the model's sequence)."""
     if not instances:
         return
     database = router.db_for_write(model)
@@ -54,7 +56,7 @@ def insert_instances(model, instances: list) -> None:
             for instance, (pk,) in zip(missing, cursor.fetchall(), strict=True):
                 instance.pk = pk
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        table = connection.ops.quote_name(meta.db_table)
+        table = connection.ops.quote_name(table or meta.db_table)
         with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for instance in instances:  # psycopg's errors become Django's (IntegrityError …), as for other queries
                 copy.write_row([read(instance) for read in readers])

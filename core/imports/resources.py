@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
 from .columns import HeaderIndex
+from .copy_insert import insert_instances
 
 # Characters that make a spreadsheet treat a cell as a formula (CSV/formula injection, OWASP), and the line feed
 # that a carriage return becomes in a workbook (XML normalises line ends), so that the quote comes off again.
@@ -282,6 +283,16 @@ class PortalModelResource(resources.ModelResource):
         """Fast path only: called inside the import's transaction with each batch of new instances about to be
         inserted (``settings.IMPORT_BATCH_SIZE``, in the file's order), for what ``save()`` would do (e.g.
         numbers from a sequence, in bulk) (override)."""
+
+    def insert_batch(self, instances: list) -> list:
+        """Fast path only: insert a batch of new instances (``core.imports.copy_insert``: COPY on PostgreSQL) and
+        return those inserted; a resource may merge some into records already stored instead (override)."""
+        insert_instances(self._meta.model, instances)
+        return instances
+
+    def finish_bulk_write(self, *, updated: list) -> None:
+        """Fast path only: called inside the transaction of a real import once all its rows are written
+        (``updated``: the instances it updated), for what follows from them all (override)."""
 
     def after_bulk_write(self, instances: list) -> None:
         """Fast path only: called inside the import's transaction with each batch of new instances once they are

@@ -185,6 +185,7 @@ def run_import(
 
             with set_actor(user):
                 write_checked(resource, payload, outcome, before_commit=before_commit)
+            outcome.warnings.extend(Issue(None, "", note) for note in payload.get("notes", ()))
             return outcome
     try:
         check_import_data(data, fmt, name=name)
@@ -201,7 +202,7 @@ def run_import(
         from .bulk import import_in_bulk
 
         def keep(payload):
-            payload.update(fingerprint=fingerprint, checked_at=timezone.now())
+            payload.update(fingerprint=fingerprint, checked_at=timezone.now(), notes=resource.import_notes())
             outcome.checked = kept.dump(payload)
 
         with set_actor(user), clock.one_day():
