@@ -332,7 +332,7 @@ class HazardResource(PortalModelResource):
         return hazard
 
     def init_instance(self, row=None):
-        return Hazard(found_by=self.user, status=HazardStatus.PENDING)
+        return self.new_instance(found_by=self.user, status=HazardStatus.PENDING)
 
     def row_writes(self):
         return RowCheckWrites({(Hazard, "change"): self._changeable})
