@@ -1,7 +1,11 @@
 """Benchmark: importing the hazard register (safety.resources.HazardResource) on the fast path: preview and confirm
 of a workbook of new hazards, 10,000 and 100,000 rows (prints figures; not a test).
 
-    .venv/bin/python benchmarks/import_hazards.py [--rows 10000 100000]
+    .venv/bin/python benchmarks/import_hazards.py [--rows 10000 100000] [--profile DIR]
+
+With ``--profile DIR`` each step runs under cProfile (slower: compare its times only with each other) and prints
+its Python function calls, a figure that does not depend on the machine's load; the profiles are kept in DIR
+(``python -m pstats DIR/preview-10000.prof``).
 
 The workbook uses the 32 townships (organisation.Township) and the demo units (organisation.demo). Each size
 runs in a child process, whose peak memory (ru_maxrss) is reported with the timings. Runs on a throwaway SQLite
@@ -10,9 +14,11 @@ The workbook is written by a process of its own, so the peak memory reported is 
 """
 
 import argparse
+import cProfile
 import datetime
 import io
 import os
+import pstats
 import resource
 import subprocess
 import sys
@@ -97,7 +103,7 @@ def make(rows: int, path: str) -> None:
     print(f"  workbook   {time.perf_counter() - started:6.2f} s to write, {len(data) / 1024 / 1024:.1f} MiB")
 
 
-def child(rows: int, path: str) -> None:
+def child(rows: int, path: str, profile: str | None = None) -> None:
     admin = _setup()
     from auditlog.models import LogEntry
     from django.db import connection
@@ -124,8 +130,11 @@ def child(rows: int, path: str) -> None:
                 queries += 1
                 return execute(sql, params, many, context)
 
+            profiler = cProfile.Profile() if profile else None
             with connection.execute_wrapper(count):
                 started = time.perf_counter()
+                if profiler is not None:
+                    profiler.enable()
                 outcome = run_import(
                     resource=HazardResource(user=admin),
                     data=data,
@@ -135,13 +144,21 @@ def child(rows: int, path: str) -> None:
                     keep_check=dry_run,
                     checked=kept if use_kept else None,
                 )
+                if profiler is not None:
+                    profiler.disable()
                 elapsed = time.perf_counter() - started
+            calls = ""
+            if profiler is not None:
+                stats = pstats.Stats(profiler)
+                Path(profile).mkdir(parents=True, exist_ok=True)
+                stats.dump_stats(str(Path(profile) / f"{label}-{rows}.prof"))
+                calls = f"  {stats.total_calls / 1e6:5.2f} M calls"
             if dry_run:
                 kept = outcome.checked
                 size = checked.size(kept) if kept is not None else 0
                 print(f"  kept check {size / 1024 / 1024:6.1f} MiB (a temporary file)")
             print(
-                f"  {label:<10} {elapsed:6.2f} s  {queries:6d} queries  {outcome.new} new  {outcome.invalid} refused"
+                f"  {label:<10} {elapsed:6.2f} s{calls}  {queries:6d} queries  {outcome.new} new  {outcome.invalid} refused"
                 f"  ok={outcome.ok}  peak so far {peak_mib():4.0f} MiB  ({NOTES[label]})"
             )
             if not outcome.ok:
@@ -169,6 +186,7 @@ def remove(Hazard) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--profile", metavar="DIR", help="run each step under cProfile, keep the profiles in DIR")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--make", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
@@ -177,16 +195,17 @@ def main():
         make(args.make, args.path)
         return
     if args.child:
-        child(args.child, args.path)
+        child(args.child, args.path, args.profile)
         return
     database = os.environ.get("DATABASE_URL", "").split("@")[-1] or "SQLite (temporary)"
-    print(f"database: {database}; hazard register, fast path")
+    print(f"database: {database}; hazard register, fast path; load average {os.getloadavg()[0]:.2f}")
     for rows in args.rows:
         print(f"{rows} rows")
         with tempfile.TemporaryDirectory() as directory:
             path = str(Path(directory) / "hazards.xlsx")
             subprocess.run([sys.executable, __file__, "--make", str(rows), "--path", path], check=True)
-            subprocess.run([sys.executable, __file__, "--child", str(rows), "--path", path], check=True)
+            profile = ["--profile", str(Path(args.profile).resolve())] if args.profile else []
+            subprocess.run([sys.executable, __file__, "--child", str(rows), "--path", path, *profile], check=True)
 
 
 if __name__ == "__main__":

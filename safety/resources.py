@@ -24,6 +24,7 @@ from import_export.fields import Field
 
 from core.imports.resources import PortalModelResource, add_error
 from core.imports.widgets import ChoiceWidget, DateWidget, NameForeignKeyWidget, TextWidget, YesNoWidget, clean_text
+from core.writes import RowCheckWrites
 from enterprises.models import Enterprise, Vehicle
 from enterprises.validators import normalise_plate
 from organisation.imports import township_widget, unit_widget
@@ -328,40 +329,25 @@ class HazardResource(PortalModelResource):
             raise ValidationError(
                 {"code": _("There is no hazard %(code)s; leave the code empty for a new hazard.") % {"code": code}}
             )
-        self._found_on_before, self._level_before = hazard.found_on, hazard.level
         return hazard
 
     def init_instance(self, row=None):
-        return Hazard(found_by=self.user, status=HazardStatus.PENDING)
+        return self.new_instance(found_by=self.user, status=HazardStatus.PENDING)
+
+    def row_writes(self):
+        return RowCheckWrites({(Hazard, "change"): self._changeable})
 
     def check_row(self, *, instance, row, new, changed, errors) -> None:
-        """The service's rules and permission checks (``services.check_register_rules``, the same messages as the
-        page), on the row's values."""
-        user = self.user
+        """The services the pages call (``hazard_register`` / ``hazard_update``: their permissions, rules and
+        messages), on the row's values, nothing written: the import writes the rows (``before_bulk_write``)."""
         if new:
-            if user is None or not may_register(user):
-                add_error(errors, None, _("You may not register hazards."))
-                return
-        elif not changed:
-            return  # an unchanged row writes nothing, whoever's hazard it is
-        elif instance.pk not in self._changeable:
-            if instance.status == HazardStatus.CLOSED:
-                message = _("Hazard %(code)s is closed; it can no longer be changed.")
-            else:
-                message = _("You may not change hazard %(code)s.")
-            add_error(errors, None, message % {"code": instance.code})
-            return
-        try:
-            services.check_register_rules(
-                instance,
-                changed=None if new else set(changed),
-                code_year=None if new else self._found_on_before.year,
-                was_major=not new and self._level_before == HazardLevel.MAJOR,
-            )
-        except ValidationError as error:
-            for key, messages in error.message_dict.items():
-                if key not in errors:
-                    errors[key] = messages
+            values = self.row_values(instance, services.REGISTER_FIELDS)
+            self.check_with_service(errors, services.hazard_register, user=self.user, **values)
+        elif changed:  # an unchanged row writes nothing, whoever's hazard it is
+            names = [self.fields[name].attribute for name in changed]
+            changes = self.row_values(instance, [name for name in names if name in services.REGISTER_FIELDS])
+            before = self.row_before(instance)
+            self.check_with_service(errors, services.hazard_update, user=self.user, hazard=before, **changes)
 
     # Codes: the normal path saves row by row, the bulk path in batches -----------------------------------
 

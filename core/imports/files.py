@@ -626,7 +626,12 @@ def _xlsx_rows(data: bytes, name: str, formulas: list | None = None, merged: lis
     inline strings, formulas as their text (``=…``, each added to ``formulas``), as openpyxl's read-only mode
     reads them but several times faster. Rows are yielded as the sheet's XML is decompressed, so the file is
     never unpacked whole. Only parts the check parsed (``_xml_parts``) are opened. ``merged`` receives the
-    sheet's merged ranges first (they are listed after the rows, so the part is scanned for them once)."""
+    sheet's merged ranges first (they are listed after the rows, so the part is scanned for them once).
+
+    A sheet without formulas whose cells all name their place within the cells bound (``_calamine_reads``, a scan
+    of the part) is read by calamine instead, into the same rows (dates as ``datetime.date``) several times
+    faster: a formula's text is not kept by calamine, and it builds a sheet as one rectangle from A1 to its last
+    cell, which must be bounded before it does."""
     damaged = _("%(name)s cannot be read as an Excel workbook.") % {"name": name}
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -636,6 +641,10 @@ def _xlsx_rows(data: bytes, name: str, formulas: list | None = None, merged: lis
             raise ValidationError(damaged, code="damaged")
         if merged is not None:
             merged.extend(_merged_ranges(archive, path))
+        if _calamine_reads(archive, path):
+            archive.close()
+            yield from _calamine_rows(data, XLSX, name, formulas if formulas is not None else [])
+            return
         reader = _SheetReader(
             _shared_strings(archive, parts, name),
             *_date_styles(archive, parts),
@@ -653,6 +662,39 @@ def _xlsx_rows(data: bytes, name: str, formulas: list | None = None, merged: lis
         raise
     except Exception as error:  # a broken workbook raises many kinds of errors
         raise ValidationError(damaged, code="damaged") from error
+
+
+_CELL_PLACE = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
+_PREFIXED_TAG = re.compile(rb"<[A-Za-z_][\w.-]*:")
+_SCAN_CHUNK = 4 * 1024 * 1024
+
+
+def _calamine_reads(archive: zipfile.ZipFile, path: str) -> bool:
+    """Whether calamine may read this (checked) sheet part: it holds no formula (calamine reads a formula cell as
+    its last computed value; the expat reader keeps its text and names it), every cell says where it is first
+    (``<c r="B7"``, as Excel writes it), the rectangle from A1 to the last cell is within the cells bound, and no
+    element has a namespace prefix (which the plain scan would not see). A scan of the decompressed part, a chunk
+    at a time (cut after a ``>``), never parsed; any doubt leaves the sheet to the expat reader."""
+    last_row, columns, tail = 0, set(), b""
+    with archive.open(path) as stream:
+        while True:
+            chunk = stream.read(_SCAN_CHUNK)
+            block = tail + chunk
+            cut = block.rfind(b">") + 1 if chunk else len(block)
+            head, tail = block[:cut], block[cut:]
+            if _PREFIXED_TAG.search(head) or b"<f>" in head or b"<f " in head or b"<f/" in head:
+                return False
+            places = _CELL_PLACE.findall(head)
+            if len(places) != head.count(b"<c ") + head.count(b"<c>") + head.count(b"<c/"):
+                return False
+            if places:
+                letters, rows = zip(*places, strict=True)
+                columns.update(letters)
+                last_row = max(last_row, *map(int, rows))
+            if not chunk:
+                break
+    last_column = max((_column_index(column.decode()) for column in columns), default=0)
+    return last_row * last_column <= max_import_cells()
 
 
 MAX_MERGED_RANGES = 5000
@@ -926,7 +968,7 @@ def _calamine_workbook(data: bytes):
 
 
 def _calamine_rows(data: bytes, fmt: str, name: str, formulas: list):
-    """The first sheet of a checked .xls or .ods, read by calamine into the rows the xlsx reader gives: numbers
+    """The first sheet of a checked .xls or .ods (or an .xlsx that ``_calamine_reads``), read by calamine into the rows the xlsx reader gives: numbers
     as int when whole, dates as datetime.date / datetime, empty cells as None. Calamine holds a sheet as a
     rectangle from A1 to its last cell, so that rectangle is bounded by the cells limit before it is built into
     Python lists. An .ods formula is read as its text (from content.xml, checked), as in an .xlsx; an .xls formula
@@ -938,10 +980,12 @@ def _calamine_rows(data: bytes, fmt: str, name: str, formulas: list):
         if fmt == ODS:  # the cells bound again (as the check does), before calamine builds the sheet
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 cells, blocks = _ods_scan(archive, want_formulas=True)
-        else:
+            _check_count("cells", cells, name)
+        elif fmt == XLS:
             cells, formula_cells = _xls_scan(data, name)
             formulas.extend((row, column, None) for row, column in formula_cells)
-        _check_count("cells", cells, name)
+            _check_count("cells", cells, name)
+        # an .xlsx: bounded, and without formulas (_calamine_reads)
         with _calamine_workbook(data) as workbook:
             sheet = workbook.get_sheet_by_index(0)
             end = sheet.end
