@@ -491,3 +491,68 @@ def ods_cell(value) -> bytes:
     if isinstance(value, int):
         return b'<table:table-cell office:value-type="float" office:value="%d"/>' % value
     return text_cell(str(value))
+
+
+# The calamine path for .xlsx ---------------------------------------------------------------------------------
+
+
+LEDGER_ROWS = [
+    ["隐患编号", "发现日期", "整改资金", "描述", None, "是否重大"],
+    ["YH-1", datetime.date(2020, 5, 6), 12.5, "护栏缺失", None, "否"],
+    [None, None, None, None, None, None],
+    ["YH-2", datetime.datetime(2020, 6, 1, 8, 30), 3, "  标志不清  ", "", "是"],
+]
+
+
+def _both_readers(data: bytes, monkeypatch):
+    """The table as calamine reads it and as the expat reader does (calamine refused)."""
+    from core.imports import files
+
+    calamine = files.read_table(data, files.XLSX, name="台账.xlsx")
+    monkeypatch.setattr(files, "_calamine_reads", lambda archive, path: False)
+    expat = files.read_table(data, files.XLSX, name="台账.xlsx")
+    return calamine, expat
+
+
+def test_calamine_reads_a_formula_free_sheet_into_the_same_rows_as_the_expat_reader(monkeypatch):
+    from core.imports import files
+
+    data = workbook_bytes(LEDGER_ROWS)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert files._calamine_reads(archive, "xl/worksheets/sheet1.xml")  # this sheet takes the fast path
+    calamine, expat = _both_readers(data, monkeypatch)
+    assert calamine.headers == expat.headers
+    assert [number for number, _ in calamine.rows] == [number for number, _ in expat.rows] == [2, 4]
+    for (_, fast), (_, slow) in zip(calamine.rows, expat.rows, strict=True):
+        assert [files_value(v) for v in fast] == [files_value(v) for v in slow]
+
+
+def files_value(value):
+    """A cell's value as the import's fields clean it: a midnight datetime is its date (calamine gives a date
+    where the expat reader gives midnight of it, as for .xls and .ods), a whole float its int."""
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time.min:
+        return value.date()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def test_a_sheet_with_a_formula_or_an_unplaced_cell_is_left_to_the_expat_reader():
+    from core.imports import files
+
+    with_formula = workbook_bytes([["数量", "合计"], [2, "=A2*3"]])
+    archive = zipfile.ZipFile(io.BytesIO(with_formula))
+    assert not files._calamine_reads(archive, "xl/worksheets/sheet1.xml")
+    assert files.read_table(with_formula, files.XLSX, name="x.xlsx").formulas == [(2, 2, "=A2*3")]
+    unplaced = with_sheet(b'<row r="1"><c t="inlineStr"><is><t>a</t></is></c></row>')
+    archive = zipfile.ZipFile(io.BytesIO(unplaced))
+    assert not files._calamine_reads(archive, "xl/worksheets/sheet1.xml")
+
+
+def test_a_sheet_whose_rectangle_exceeds_the_cells_bound_is_left_to_the_expat_reader(settings):
+    from core.imports import files
+
+    far = with_sheet(b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>'
+                     b'<row r="900000"><c r="XFD900000" t="inlineStr"><is><t>b</t></is></c></row>')  # fmt: skip
+    archive = zipfile.ZipFile(io.BytesIO(far))
+    assert not files._calamine_reads(archive, "xl/worksheets/sheet1.xml")
