@@ -9,8 +9,8 @@ with a title line above the header, or a workbook; ``core.imports`` reads the fo
 - Vehicle-day mileage: one vehicle, driver and day a row; a row about a day already recorded corrects its km.
 - Who: administrators and the safety-supervising unit (``querysets.may_import``), row by row through
   ``services.alarm_record`` / ``mileage_record``. After the rows are written the daily rollups of the vehicles
-  and days the file touched are rebuilt in the same transaction (``services.rollup_rebuild``), and the months
-  it touched that have ended are checked against the 督办 threshold (``services.notices_issue``).
+  and days the file touched are rebuilt in the same transaction, and the months it touched that have ended are
+  checked against the 督办 threshold (``services.imported``).
 - Lookups (vehicles, drivers, the alarms and mileage already recorded for the file's vehicles and days) are
   loaded once per import, never per row.
 """
@@ -258,9 +258,7 @@ class _PlatformResource(PortalModelResource):
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
-        services.rollup_rebuild(keys=self._touched)
-        for month in services.closed_months(day for _vehicle, day in self._touched):
-            services.notices_issue(month=month, user=self.user)
+        services.imported(keys=self._touched, user=self.user)
 
     def import_notes(self) -> list[str]:
         notes = []
@@ -428,9 +426,7 @@ class AlarmResource(_PlatformResource):
     def finish_bulk_write(self, *, updated: list) -> None:
         touched = services.alarm_staging_touched()
         touched.extend(self.rollup_key(alarm) for alarm in updated)
-        services.rollup_rebuild(keys=touched)
-        for month in services.closed_months(day for _vehicle, day in touched):
-            services.notices_issue(month=month, user=self.user)
+        services.imported(keys=touched, user=self.user)
 
 
 class MileageResource(_PlatformResource):

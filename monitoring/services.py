@@ -395,6 +395,15 @@ def closed_months(days: Iterable[datetime.date]) -> list[datetime.date]:
     return sorted({day.replace(day=1) for day in days if month_end(day) < today})
 
 
+def imported(*, keys: Iterable[tuple[int, datetime.date]], user) -> None:
+    """After an import wrote alarms or mileage of ``keys`` ((vehicle id, day)), in its transaction: their daily
+    rollups rebuilt, and the ended months they touch checked against the 督办 threshold (``notices_issue``)."""
+    keys = list(keys)
+    rollup_rebuild(keys=keys)
+    for month in closed_months(day for _vehicle, day in keys):
+        notices_issue(month=month, user=user)
+
+
 def notices_sweep() -> int:
     """The daily run: the notices of last month (the platform's exports of a month arrive after it ends) and of
     the month before (a late import). Returns how many were issued."""
